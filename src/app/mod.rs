@@ -1,0 +1,106 @@
+//! The user interface: the document shell, the router and the site chrome.
+//! Each page lives in its own file with the server functions it calls.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path, SsrMode,
+};
+
+pub mod components;
+pub mod course;
+pub mod home;
+pub mod module;
+pub mod not_found;
+
+use course::CoursePage;
+use home::HomePage;
+use module::ModulePage;
+use not_found::NotFound;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "PACS Academy".to_string() } else { format!("{title} · PACS Academy") }
+        }/>
+        <Meta name="description" content="Learn the language your imaging systems speak: HL7 v2 and DICOM courses for PACS administrators."/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/:level") view=CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/:level/:slug") view=ModulePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="wrap site-header-inner">
+                <a class="brand" href="/">
+                    <svg class="brand-mark" aria-hidden="true" viewBox="0 0 32 32" width="28" height="28">
+                        <rect x="2" y="2" width="28" height="28" rx="6" fill="currentColor"/>
+                        <path d="M9 22V10h6a4 4 0 0 1 0 8h-6M19 22l4-12 4 12" fill="none" stroke="var(--brand-ink)" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>
+                    </svg>
+                    <span>"PACS Academy"</span>
+                </a>
+                <nav class="site-nav" aria-label="Main">
+                    <ul>
+                        <li><A href="/foundation">"Foundation"</A></li>
+                        <li><A href="/intermediate">"Intermediate"</A></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>
+                    "Every patient in PACS Academy is synthetic. NHS numbers come from the 999 test range, "
+                    "which is never issued to real people."
+                </p>
+                <p class="fine">
+                    "HL7 is a registered trademark of Health Level Seven International. DICOM is the registered "
+                    "trademark of NEMA for its standards publications relating to digital communications of medical information."
+                </p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,105 @@
+//! A module page: the rendered lesson with its table of contents and
+//! previous/next links.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::components::{format_minutes, Breadcrumbs, LoadError, PagerLink};
+use super::not_found::NotFound;
+use crate::content::ModulePage as Page;
+
+/// The module `slug` of course `level`, or `None` if there is no such module.
+#[server(input = GetUrl)]
+pub async fn get_module(level: String, slug: String) -> Result<Option<Page>, ServerFnError> {
+    use crate::content::Level;
+    let state = expect_context::<crate::server::AppState>();
+    Ok(Level::from_slug(&level).and_then(|l| state.content.module(l, &slug)))
+}
+
+#[component]
+pub fn ModulePage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            let p = params.read();
+            (
+                p.get("level").unwrap_or_default(),
+                p.get("slug").unwrap_or_default(),
+            )
+        },
+        |(level, slug)| get_module(level, slug),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading module…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(page)) => view! { <ModuleView page/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <div class="wrap"><LoadError message=e.to_string()/></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ModuleView(page: Page) -> impl IntoView {
+    let meta = page.meta;
+    let level = meta.level;
+    let toc = page.toc;
+    view! {
+        <Title text=meta.title.clone()/>
+        <div class="wrap">
+            <Breadcrumbs level current=meta.title.clone()/>
+        </div>
+        <div class="wrap module-layout">
+            <article class="module" aria-labelledby="module-title">
+                <header class="page-header">
+                    <p class="kicker">{level.title()}" · Module "{page.position}" of "{page.count}</p>
+                    <h1 id="module-title">{meta.title.clone()}</h1>
+                    <p class="meta">
+                        {format_minutes(meta.minutes)}" study time · "{meta.reading_minutes}" min read · "{page.words}" words"
+                    </p>
+                    <p class="lede">{meta.summary.clone()}</p>
+                </header>
+                <section class="objectives-box" aria-labelledby="objectives-title">
+                    <h2 id="objectives-title">"By the end of this module you can"</h2>
+                    <ul>{meta.objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                    {(!page.prerequisites.is_empty()).then(|| view! {
+                        <p class="prereqs">
+                            "Study first: "
+                            {page.prerequisites.into_iter().enumerate().map(|(i, p)| {
+                                let href = p.path();
+                                view! {
+                                    {(i > 0).then_some(", ")}
+                                    <a href=href>{p.title}</a>
+                                }
+                            }).collect_view()}
+                        </p>
+                    })}
+                </section>
+                <div class="prose" inner_html=page.html></div>
+            </article>
+            <aside class="toc">
+                <nav aria-labelledby="toc-title">
+                    <h2 id="toc-title">"On this page"</h2>
+                    <ol>
+                        {toc.into_iter().map(|t| view! {
+                            <li class=format!("toc-depth-{}", t.depth)>
+                                <a href=format!("#{}", t.id)>{t.title}</a>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </nav>
+            </aside>
+        </div>
+        <div class="wrap">
+            <nav class="pager" aria-label="Module navigation">
+                {page.prev.map(|p| view! { <PagerLink link=p label="Previous module" rel="prev"/> })}
+                {page.next.map(|n| view! { <PagerLink link=n label="Next module" rel="next"/> })}
+            </nav>
+        </div>
+    }
+}

@@ -1,0 +1,351 @@
+//! `pacs-academy check-content`: every rule a module must follow, reported
+//! as `file:line: message`.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::front_matter::{self, Problem};
+use super::render::{AUTHOR_HTML_TAGS, CODE_KINDS};
+use super::store::{load_source, module_files, LoadedModule};
+use super::Level;
+
+/// One problem in one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+/// The result of checking a content directory.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub modules: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Site paths that are not modules but may be linked from a module.
+const APP_PATHS: &[&str] = &["/", "/foundation", "/intermediate"];
+
+struct Checked {
+    level: Level,
+    module: LoadedModule,
+    source: String,
+}
+
+/// Checks every module under `dir/foundation` and `dir/intermediate`.
+pub fn check_dir(dir: &Path) -> Report {
+    let mut report = Report::default();
+    let mut push = |path: &Path, p: Problem| {
+        report.findings.push(Finding {
+            path: path.to_path_buf(),
+            line: p.line,
+            message: p.message,
+        })
+    };
+    if !dir.is_dir() {
+        push(
+            dir,
+            Problem::new(0, "content directory not found (expected a folder)"),
+        );
+        return report;
+    }
+    let files = match module_files(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            push(dir, Problem::new(0, format!("cannot list modules: {e}")));
+            return report;
+        }
+    };
+    if files.is_empty() {
+        push(
+            dir,
+            Problem::new(
+                0,
+                "no modules found: put Markdown files in foundation/ and intermediate/",
+            ),
+        );
+    }
+    let mut loaded: Vec<Checked> = Vec::new();
+    for (level, path) in files {
+        let source = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                push(&path, Problem::new(1, format!("cannot read file: {e}")));
+                continue;
+            }
+        };
+        match load_source(&path, &source) {
+            Ok(module) => {
+                for p in &module.rendered.problems {
+                    push(&path, p.clone());
+                }
+                loaded.push(Checked {
+                    level,
+                    module,
+                    source,
+                });
+            }
+            Err(problems) => problems.into_iter().for_each(|p| push(&path, p)),
+        }
+    }
+    report.modules = loaded.len();
+
+    // Cross-file rules: slugs, order, prerequisites, links.
+    let mut slugs: HashMap<&str, &Checked> = HashMap::new();
+    let mut orders: HashMap<(Level, u32), &Checked> = HashMap::new();
+    for c in &loaded {
+        let fm = &c.module.front_matter;
+        let split = front_matter::split(&c.source).expect("loaded files have front matter");
+        let path = &c.module.path;
+        if fm.level != c.level {
+            push(
+                path,
+                Problem::new(
+                    front_matter::key_line(&split, "level"),
+                    format!(
+                        "level is `{}` but the file is in the `{}` folder",
+                        fm.level.slug(),
+                        c.level.slug()
+                    ),
+                ),
+            );
+        }
+        if let Some(first) = slugs.get(fm.slug.as_str()) {
+            push(
+                path,
+                Problem::new(
+                    front_matter::key_line(&split, "slug"),
+                    format!(
+                        "duplicate slug `{}`: already used by {}",
+                        fm.slug,
+                        first.module.path.display()
+                    ),
+                ),
+            );
+        } else {
+            slugs.insert(fm.slug.as_str(), c);
+        }
+        if let Some(first) = orders.get(&(fm.level, fm.order)) {
+            push(
+                path,
+                Problem::new(
+                    front_matter::key_line(&split, "order"),
+                    format!(
+                        "duplicate order {} in the {} course: already used by {}",
+                        fm.order,
+                        fm.level.slug(),
+                        first.module.path.display()
+                    ),
+                ),
+            );
+        } else {
+            orders.insert((fm.level, fm.order), c);
+        }
+    }
+    let anchors: Anchors = loaded
+        .iter()
+        .map(|c| {
+            (
+                c.module.front_matter.slug.as_str(),
+                (
+                    c.module.front_matter.level,
+                    c.module
+                        .rendered
+                        .heading_ids
+                        .iter()
+                        .map(String::as_str)
+                        .collect(),
+                ),
+            )
+        })
+        .collect();
+    let images_dir = dir.join("images");
+    for c in &loaded {
+        let fm = &c.module.front_matter;
+        let path = &c.module.path;
+        let split = front_matter::split(&c.source).expect("loaded files have front matter");
+        for prereq in &fm.prerequisites {
+            let line = front_matter::key_line(&split, "prerequisites");
+            match slugs.get(prereq.as_str()) {
+                None => push(
+                    path,
+                    Problem::new(line, format!("prerequisite `{prereq}` is not a module slug")),
+                ),
+                Some(p) => {
+                    let pf = &p.module.front_matter;
+                    if (pf.level, pf.order) >= (fm.level, fm.order) && pf.slug != fm.slug {
+                        push(
+                            path,
+                            Problem::new(
+                                line,
+                                format!(
+                                    "prerequisite `{prereq}` comes after this module in the courses"
+                                ),
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let r = &c.module.rendered;
+        for block in &r.code_blocks {
+            match block.value.as_deref() {
+                None => push(
+                    path,
+                    Problem::new(
+                        block.line,
+                        format!(
+                            "code block has no kind: start it with ```text or one of {}",
+                            kind_list()
+                        ),
+                    ),
+                ),
+                Some(k) if !CODE_KINDS.iter().any(|(name, _)| *name == k) => push(
+                    path,
+                    Problem::new(
+                        block.line,
+                        format!("unknown code block kind `{k}`: use one of {}", kind_list()),
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        for tag in &r.html_tags {
+            if !AUTHOR_HTML_TAGS.contains(&tag.value.as_str()) {
+                push(
+                    path,
+                    Problem::new(
+                        tag.line,
+                        format!(
+                            "HTML tag <{}> is not allowed and would be removed; allowed: {}",
+                            tag.value,
+                            AUTHOR_HTML_TAGS.join(", ")
+                        ),
+                    ),
+                );
+            }
+        }
+        for link in &r.links {
+            if let Some(message) = check_link(&link.value, fm.slug.as_str(), &anchors, dir) {
+                push(path, Problem::new(link.line, message));
+            }
+        }
+        for image in &r.images {
+            if image.alt.trim().is_empty() {
+                push(
+                    path,
+                    Problem::new(
+                        image.line,
+                        format!(
+                            "image `{}` has no alt text: describe it for screen-reader users",
+                            image.src
+                        ),
+                    ),
+                );
+            }
+            match image.src.strip_prefix("/images/") {
+                Some(name)
+                    if !name.is_empty() && !name.contains("..") && images_dir.join(name).is_file() => {}
+                Some(_) => push(
+                    path,
+                    Problem::new(
+                        image.line,
+                        format!(
+                            "missing image `{}`: no such file in {}",
+                            image.src,
+                            images_dir.display()
+                        ),
+                    ),
+                ),
+                None => push(
+                    path,
+                    Problem::new(
+                        image.line,
+                        format!(
+                            "image `{}` must be a file in the content images folder, written as /images/<name>",
+                            image.src
+                        ),
+                    ),
+                ),
+            }
+        }
+    }
+    report.findings.sort();
+    report
+}
+
+fn kind_list() -> String {
+    CODE_KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each module's level and heading anchors, by slug.
+type Anchors<'a> = HashMap<&'a str, (Level, HashSet<&'a str>)>;
+
+fn check_link(target: &str, own_slug: &str, anchors: &Anchors<'_>, dir: &Path) -> Option<String> {
+    if target.starts_with("https://") || target.starts_with("mailto:") {
+        return None;
+    }
+    if target.starts_with("http://") {
+        return Some(format!("link `{target}` must use https://"));
+    }
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let page_slug = if path.is_empty() {
+        Some(own_slug)
+    } else if let Some(rest) = path.strip_prefix('/') {
+        if APP_PATHS.contains(&path) {
+            return fragment.map(|f| format!("link `{target}`: anchors are only checked on module pages, remove `#{f}`"));
+        }
+        if let Some(name) = rest.strip_prefix("images/") {
+            return (!dir.join("images").join(name).is_file())
+                .then(|| format!("broken link `{target}`: no such image"));
+        }
+        let mut parts = rest.split('/');
+        match (parts.next().and_then(Level::from_slug), parts.next(), parts.next()) {
+            (Some(level), Some(slug), None) => match anchors.get(slug) {
+                None => {
+                    return Some(format!(
+                        "broken link `{target}`: there is no module `{slug}`"
+                    ))
+                }
+                Some((actual, _)) if *actual != level => {
+                    return Some(format!(
+                        "broken link `{target}`: module `{slug}` is in the {} course, link to /{}/{slug}",
+                        actual.slug(),
+                        actual.slug()
+                    ))
+                }
+                Some(_) => Some(slug),
+            },
+            _ => {
+                return Some(format!(
+                    "broken link `{target}`: not a page of this site (modules are /foundation/<slug> or /intermediate/<slug>)"
+                ))
+            }
+        }
+    } else {
+        return Some(format!(
+            "link `{target}`: write links between modules as site paths such as /foundation/<slug>#<heading>"
+        ));
+    };
+    let slug = page_slug?;
+    let fragment = fragment?;
+    let (_, ids) = anchors.get(slug)?;
+    (!ids.contains(fragment)).then(|| {
+        format!("broken link `{target}`: module `{slug}` has no heading with anchor `#{fragment}`")
+    })
+}

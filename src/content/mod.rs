@@ -1,0 +1,179 @@
+//! Course content: the typed shape of modules and courses as the pages see them.
+//!
+//! The types in this file are shared by the server and the browser. Loading,
+//! rendering and checking Markdown files is server-only and lives in the
+//! submodules behind the `ssr` feature.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod check;
+#[cfg(feature = "ssr")]
+pub mod front_matter;
+#[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// The two courses a trust sends its PACS administrators on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Foundation,
+    Intermediate,
+}
+
+impl Level {
+    pub const ALL: [Level; 2] = [Level::Foundation, Level::Intermediate];
+
+    /// The URL segment and folder name: `foundation`, `intermediate`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Level::Foundation => "foundation",
+            Level::Intermediate => "intermediate",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.slug() == s)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Level::Foundation => "Foundation",
+            Level::Intermediate => "Intermediate",
+        }
+    }
+
+    /// How long the classroom course runs.
+    pub fn duration(self) -> &'static str {
+        match self {
+            Level::Foundation => "1 day",
+            Level::Intermediate => "2 days",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Level::Foundation => {
+                "For new PACS administrators and clerical staff. How the imaging systems fit together, \
+                 how to read an HL7 v2 message, how patient identity flows from the PAS to the PACS, and \
+                 the DICOM basics you need to connect and test a modality."
+            }
+            Level::Intermediate => {
+                "For administrators who run the service day to day. Transfer syntaxes and Part 10 files, \
+                 conformance statements and message profiles, MLLP and acknowledgements, IHE Scheduled \
+                 Workflow, query/retrieve, reconciliation, DICOMweb and de-identification."
+            }
+        }
+    }
+
+    pub fn path(self) -> String {
+        format!("/{}", self.slug())
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+/// What a course page shows about one module.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModuleSummary {
+    pub level: Level,
+    pub slug: String,
+    pub order: u32,
+    pub title: String,
+    pub summary: String,
+    /// The author's estimate of study time, self-check included.
+    pub minutes: u32,
+    /// Reading time of the prose alone, at 200 words a minute.
+    pub reading_minutes: u32,
+    pub objectives: Vec<String>,
+}
+
+impl ModuleSummary {
+    pub fn path(&self) -> String {
+        format!("/{}/{}", self.level.slug(), self.slug)
+    }
+}
+
+/// A course: its modules in teaching order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Course {
+    pub level: Level,
+    pub modules: Vec<ModuleSummary>,
+}
+
+impl Course {
+    pub fn total_minutes(&self) -> u32 {
+        self.modules.iter().map(|m| m.minutes).sum()
+    }
+}
+
+/// A link to another module, for previous/next and prerequisites.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleLink {
+    pub level: Level,
+    pub slug: String,
+    pub title: String,
+}
+
+impl ModuleLink {
+    pub fn path(&self) -> String {
+        format!("/{}/{}", self.level.slug(), self.slug)
+    }
+}
+
+/// One entry of a module's table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub title: String,
+    /// 2 for `##`, 3 for `###`.
+    pub depth: u8,
+}
+
+/// Everything the module page needs, with the body already rendered and sanitised.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModulePage {
+    pub meta: ModuleSummary,
+    pub prerequisites: Vec<ModuleLink>,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub words: u32,
+    /// 1-based position of the module in its course.
+    pub position: usize,
+    pub count: usize,
+    pub prev: Option<ModuleLink>,
+    pub next: Option<ModuleLink>,
+}
+
+/// Reading time in whole minutes at 200 words a minute, never less than one.
+pub fn reading_minutes(words: u32) -> u32 {
+    words.div_ceil(200).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_slugs_round_trip() {
+        for level in Level::ALL {
+            assert_eq!(Level::from_slug(level.slug()), Some(level));
+        }
+        assert_eq!(Level::from_slug("advanced"), None);
+        assert_eq!(Level::from_slug("Foundation"), None);
+    }
+
+    #[test]
+    fn reading_time_rounds_up_and_has_a_floor() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(200), 1);
+        assert_eq!(reading_minutes(201), 2);
+        assert_eq!(reading_minutes(1000), 5);
+    }
+}

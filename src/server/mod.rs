@@ -1,0 +1,258 @@
+//! The server: configuration, database, and the HTTP stack around the app.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::{shell, App};
+use crate::content::store::ContentStore;
+
+pub mod db;
+
+/// Everything a request handler or server function may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub content: Arc<ContentStore>,
+    pub db: db::Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// How the server is started. Every value can come from a flag or an
+/// environment variable.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ServeConfig {
+    /// Address and port to listen on.
+    #[arg(long, env = "PACS_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Database URL: sqlite://path/to/file.db (created and migrated on start).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://pacs-academy.db"
+    )]
+    pub database_url: String,
+    /// Folder holding foundation/, intermediate/ and images/.
+    #[arg(long, env = "PACS_CONTENT_DIR", default_value = "content")]
+    pub content_dir: PathBuf,
+    /// Folder of the built site (the WASM bundle, CSS and public assets).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "PACS_LOG_FORMAT", default_value = "pretty", value_parser = ["pretty", "json"])]
+    pub log_format: String,
+}
+
+/// The Leptos options for this build. Hashed asset names are used when
+/// cargo-leptos wrote a hash file next to the binary (release builds).
+pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
+    let hash_file_present = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("hash.txt")))
+        .is_some_and(|p| p.is_file());
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") => leptos::config::Env::DEV,
+        _ => leptos::config::Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("pacs-academy"))
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(env)
+        .hash_files(hash_file_present)
+        .build()
+}
+
+/// Builds the whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let images = ServeDir::new(state.content.dir().join("images"));
+    let hashed = state.leptos_options.hash_files;
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service("/images", images)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            cache_control(hashed, req, next)
+        }));
+    with_security_headers(router)
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Security headers on every response.
+fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
+    let csp = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+               style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+               font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+               frame-ancestors 'none'";
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    headers.into_iter().fold(router, |r, (name, value)| {
+        r.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    })
+}
+
+/// Hashed bundle files never change, so they may be cached for a year.
+/// Everything else is revalidated.
+async fn cache_control(hashed: bool, req: Request<axum::body::Body>, next: Next) -> Response {
+    let is_pkg = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let value = if is_pkg && hashed && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(value));
+    res
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let db_ok = state.db.ping().await.is_ok();
+    let modules: usize = crate::content::Level::ALL
+        .into_iter()
+        .map(|l| state.content.course(l).modules.len())
+        .sum();
+    let status = if db_ok {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(serde_json::json!({
+            "status": if db_ok { "ok" } else { "database unavailable" },
+            "modules": modules,
+        })),
+    )
+}
+
+/// Starts the server and runs until SIGINT or SIGTERM, finishing the
+/// requests in flight before it exits.
+pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
+    let db = db::Db::connect(&config.database_url).await?;
+    tracing::info!(url = %db::redact(&config.database_url), "database ready");
+    let content = Arc::new(ContentStore::new(&config.content_dir));
+    for failure in content.failures() {
+        for p in failure.problems {
+            tracing::warn!("{}:{}: {}", failure.path.display(), p.line, p.message);
+        }
+    }
+    let leptos_options = leptos_options(&config);
+    let state = AppState {
+        leptos_options,
+        content,
+        db: db.clone(),
+    };
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!("listening on http://{}", config.addr);
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+    // Give slow clients a bounded time.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        tracing::warn!("requests still running after 20 s; exiting");
+        std::process::exit(0);
+    });
+}
+
+/// Sets up structured logging.
+pub fn init_tracing(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
