@@ -16,4 +16,12 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Lets browser tests wait for a live page instead of guessing.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(
+            &window,
+            &wasm_bindgen::JsValue::from_str("__pacsHydrated"),
+            &wasm_bindgen::JsValue::TRUE,
+        );
+    }
 }

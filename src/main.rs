@@ -9,7 +9,11 @@ mod cli {
     use pacs_academy::server::{self, ServeConfig};
 
     #[derive(Parser)]
-    #[command(name = "pacs-academy", version, about = "PACS Academy: learn HL7 v2 and DICOM")]
+    #[command(
+        name = "pacs-academy",
+        version,
+        about = "PACS Academy: learn HL7 v2 and DICOM"
+    )]
     struct Cli {
         #[command(subcommand)]
         command: Option<Command>,
@@ -39,7 +43,10 @@ mod cli {
 
     fn serve(config: ServeConfig) -> ExitCode {
         server::init_tracing(&config.log_format);
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("pacs-academy: cannot start the async runtime: {e}");
@@ -62,7 +69,11 @@ mod cli {
             println!("{finding}");
         }
         if report.findings.is_empty() {
-            eprintln!("checked {} modules in {}: no problems", report.modules, dir.display());
+            eprintln!(
+                "checked {} modules in {}: no problems",
+                report.modules,
+                dir.display()
+            );
             ExitCode::SUCCESS
         } else {
             let files: std::collections::BTreeSet<_> =

@@ -9,7 +9,9 @@ use crate::content::{Level, ModuleLink};
 pub fn Breadcrumbs(level: Level, #[prop(optional, into)] current: Option<String>) -> impl IntoView {
     let level_item = match current.clone() {
         Some(_) => view! { <li><a href=level.path()>{level.title()}" course"</a></li> }.into_any(),
-        None => view! { <li><span aria-current="page">{level.title()}" course"</span></li> }.into_any(),
+        None => {
+            view! { <li><span aria-current="page">{level.title()}" course"</span></li> }.into_any()
+        }
     };
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">

@@ -150,11 +150,12 @@ pub fn check_dir(dir: &Path) -> Report {
             orders.insert((fm.level, fm.order), c);
         }
     }
-    let anchors: Anchors = loaded
-        .iter()
-        .map(|c| {
-            (
-                c.module.front_matter.slug.as_str(),
+    // The first module to use a slug owns it (later ones are reported above).
+    let mut anchors: Anchors = HashMap::new();
+    for c in &loaded {
+        anchors
+            .entry(c.module.front_matter.slug.as_str())
+            .or_insert_with(|| {
                 (
                     c.module.front_matter.level,
                     c.module
@@ -163,10 +164,9 @@ pub fn check_dir(dir: &Path) -> Report {
                         .iter()
                         .map(String::as_str)
                         .collect(),
-                ),
-            )
-        })
-        .collect();
+                )
+            });
+    }
     let images_dir = dir.join("images");
     for c in &loaded {
         let fm = &c.module.front_matter;
@@ -177,7 +177,10 @@ pub fn check_dir(dir: &Path) -> Report {
             match slugs.get(prereq.as_str()) {
                 None => push(
                     path,
-                    Problem::new(line, format!("prerequisite `{prereq}` is not a module slug")),
+                    Problem::new(
+                        line,
+                        format!("prerequisite `{prereq}` is not a module slug"),
+                    ),
                 ),
                 Some(p) => {
                     let pf = &p.module.front_matter;
@@ -308,7 +311,9 @@ fn check_link(target: &str, own_slug: &str, anchors: &Anchors<'_>, dir: &Path) -
         Some(own_slug)
     } else if let Some(rest) = path.strip_prefix('/') {
         if APP_PATHS.contains(&path) {
-            return fragment.map(|f| format!("link `{target}`: anchors are only checked on module pages, remove `#{f}`"));
+            return fragment.map(|f| {
+                format!("link `{target}`: anchors are only checked on module pages, remove `#{f}`")
+            });
         }
         if let Some(name) = rest.strip_prefix("images/") {
             return (!dir.join("images").join(name).is_file())

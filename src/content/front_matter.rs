@@ -161,7 +161,10 @@ fn validate(fm: &FrontMatter, split: &Split<'_>) -> Vec<Problem> {
         );
     }
     if fm.summary.trim().is_empty() {
-        fail("summary", "front matter: `summary` must not be empty".into());
+        fail(
+            "summary",
+            "front matter: `summary` must not be empty".into(),
+        );
     }
     if fm.objectives.is_empty() || fm.objectives.iter().any(|o| o.trim().is_empty()) {
         fail(

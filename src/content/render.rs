@@ -612,7 +612,10 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
-        let r = render("## Intro\n\ntext\n\n### Detail\n\n## Intro\n\n#### Deep\n", 1);
+        let r = render(
+            "## Intro\n\ntext\n\n### Detail\n\n## Intro\n\n#### Deep\n",
+            1,
+        );
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["intro", "detail", "intro-1"]);
         assert_eq!(r.toc[1].depth, 3);
@@ -665,8 +668,12 @@ mod tests {
             .iter()
             .map(|p| format!("{}:{}", p.line, p.message))
             .collect();
-        assert!(msgs.iter().any(|m| m.starts_with("10:") && m.contains("never defined")));
-        assert!(msgs.iter().any(|m| m.starts_with("12:") && m.contains("never referenced")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("10:") && m.contains("never defined")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("12:") && m.contains("never referenced")));
     }
 
     #[test]
@@ -680,7 +687,11 @@ mod tests {
             .collect();
         assert_eq!(kinds, [(Some("hl7"), 5), (None, 9), (None, 13)]);
         assert!(r.html.contains("HL7 v2 message"));
-        assert!(r.html.contains("<span class=\"hl7-seg\">MSH</span>"), "{}", r.html);
+        assert!(
+            r.html.contains("<span class=\"hl7-seg\">MSH</span>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -702,10 +713,19 @@ mod tests {
     #[test]
     fn dicom_highlighting_splits_tag_vr_value_and_note() {
         let h = highlight_dicom("(0010,0010) PN [TEST^JANE]  # PatientName\n  (0008,0060) CS [CT]");
-        assert!(h.contains("<span class=\"dcm-tag\">(0010,0010)</span>"), "{h}");
+        assert!(
+            h.contains("<span class=\"dcm-tag\">(0010,0010)</span>"),
+            "{h}"
+        );
         assert!(h.contains("<span class=\"dcm-vr\">PN</span>"));
-        assert!(h.contains("<span class=\"dcm-val\"> [TEST^JANE] </span>"), "{h}");
-        assert!(h.contains("<span class=\"dcm-note\"> # PatientName</span>"), "{h}");
+        assert!(
+            h.contains("<span class=\"dcm-val\"> [TEST^JANE] </span>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<span class=\"dcm-note\"> # PatientName</span>"),
+            "{h}"
+        );
         assert!(h.contains("\n  <span class=\"dcm-tag\">(0008,0060)</span>"));
     }
 
@@ -736,7 +756,10 @@ mod tests {
 
     #[test]
     fn words_count_prose_but_not_code() {
-        let r = render("## Two words\n\nthree more words\n\n```text\nnot counted at all\n```\n", 1);
+        let r = render(
+            "## Two words\n\nthree more words\n\n```text\nnot counted at all\n```\n",
+            1,
+        );
         assert_eq!(r.words, 5);
     }
 }

@@ -46,11 +46,7 @@ pub struct ServeConfig {
     #[arg(long, env = "PACS_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
     /// Database URL: sqlite://path/to/file.db (created and migrated on start).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://pacs-academy.db"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://pacs-academy.db")]
     pub database_url: String,
     /// Folder holding foundation/, intermediate/ and images/.
     #[arg(long, env = "PACS_CONTENT_DIR", default_value = "content")]
@@ -104,7 +100,10 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
             {
                 let state = state.clone();
                 move || provide_context(state.clone())
