@@ -24,7 +24,7 @@ mod cli {
     #[derive(Subcommand)]
     enum Command {
         /// Serve the site (the default when no command is given).
-        Serve,
+        Serve(ServeConfig),
         /// Check every module in a content folder; prints `file:line: message`.
         CheckContent {
             /// The content folder (holding foundation/ and intermediate/).
@@ -35,8 +35,8 @@ mod cli {
 
     pub fn run() -> ExitCode {
         let cli = Cli::parse();
-        match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(cli.serve),
+        match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+            Command::Serve(config) => serve(config),
             Command::CheckContent { dir } => check_content(&dir),
         }
     }

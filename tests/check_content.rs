@@ -437,3 +437,30 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn the_authoring_guide_example_passes_the_checker() {
+    let guide =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/AUTHORING.md")).unwrap();
+    let start = guide.find("````markdown\n").expect("example block") + "````markdown\n".len();
+    let end = start + guide[start..].find("\n````").expect("end of example");
+    let example = &guide[start..end];
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        dir.path(),
+    );
+    let path = dir.path().join("foundation/07-worklist-troubleshooting.md");
+    std::fs::write(&path, example).unwrap();
+    let report = check_dir(dir.path());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let store = pacs_academy::content::store::ContentStore::new(dir.path());
+    let page = store
+        .module(
+            pacs_academy::content::Level::Foundation,
+            "worklist-troubleshooting",
+        )
+        .expect("the example is served");
+    assert_eq!(page.position, 7);
+    assert!(page.html.contains("DICOM data set"));
+}

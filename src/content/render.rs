@@ -532,7 +532,7 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             pulldown_cmark::html::push_html(&mut def, evs.iter().cloned());
             let _ = write!(
                 html,
-                "<li id=\"fn-{id}\">{def}<a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"Back to the text of note {n}\">Back to text</a></li>\n"
+                "<li id=\"fn-{id}\">{def}<a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"Back to text of note {n}\">Back to text</a></li>\n"
             );
         }
         html.push_str("</ol></section>\n");

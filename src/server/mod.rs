@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -80,14 +80,28 @@ pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
         .build()
 }
 
+/// Files of `public/` served at the site root.
+const PUBLIC_FILES: &[&str] = &["favicon.svg", "robots.txt"];
+
 /// Builds the whole HTTP application.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let images = ServeDir::new(state.content.dir().join("images"));
+    let site_root = PathBuf::from(&*state.leptos_options.site_root);
+    // The bundle and public files are routed before the pages: `/:level`
+    // would otherwise claim `/favicon.svg`, and `/:level/:slug` `/pkg/…`.
+    let pkg = ServeDir::new(site_root.join(&*state.leptos_options.site_pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
     let hashed = state.leptos_options.hash_files;
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service("/images", images)
+        .nest_service("/pkg", pkg);
+    for file in PUBLIC_FILES {
+        router = router.route_service(&format!("/{file}"), ServeFile::new(site_root.join(file)));
+    }
+    let router = router
         .leptos_routes_with_context(
             &state,
             routes,
