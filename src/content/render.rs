@@ -300,6 +300,7 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
     let mut current_def: Option<(String, usize, Vec<Event<'_>>)> = None;
     let mut references: Vec<String> = Vec::new();
     let mut reference_lines: Vec<String> = Vec::new();
+    let mut tables = 0;
 
     let mut i = 0;
     while i < events.len() {
@@ -399,9 +400,28 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                 i = j;
             }
             Event::Start(Tag::Table(_)) => {
-                emitted.push(Event::Html(CowStr::from(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scrollable table\">",
-                )));
+                // Each scrollable table is a labelled region; the label names
+                // its columns so a screen-reader user can tell tables apart.
+                tables += 1;
+                let mut columns: Vec<String> = Vec::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::TableHead)) {
+                    match &events[j].0 {
+                        Event::Start(Tag::TableCell) => columns.push(String::new()),
+                        Event::Text(t) | Event::Code(t) => {
+                            if let Some(c) = columns.last_mut() {
+                                c.push_str(t);
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let label = format!("Table {tables}: {}", columns.join(", "));
+                emitted.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                    escape(label.trim_end_matches([':', ' ']))
+                ))));
                 emitted.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -642,6 +662,7 @@ mod tests {
     fn tables_are_wrapped_for_scrolling_and_keep_alignment() {
         let r = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n", 1);
         assert!(r.html.contains("class=\"table-wrap\""), "{}", r.html);
+        assert!(r.html.contains("aria-label=\"Table 1: a, b\""), "{}", r.html);
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("text-align"), "{}", r.html);
     }
