@@ -662,7 +662,11 @@ mod tests {
     fn tables_are_wrapped_for_scrolling_and_keep_alignment() {
         let r = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n", 1);
         assert!(r.html.contains("class=\"table-wrap\""), "{}", r.html);
-        assert!(r.html.contains("aria-label=\"Table 1: a, b\""), "{}", r.html);
+        assert!(
+            r.html.contains("aria-label=\"Table 1: a, b\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("text-align"), "{}", r.html);
     }
