@@ -85,11 +85,13 @@ fn main() {
             content_dir: content.clone().into(),
             site_root: format!("{root}/target/site"),
             log_format: "pretty".into(),
+            secure_cookies: false,
         };
         let state = pacs_academy::server::AppState {
             leptos_options: pacs_academy::server::leptos_options(&config),
             content: std::sync::Arc::new(ContentStore::new(&content)),
-            db,
+            repo: std::sync::Arc::new(db),
+            secure_cookies: false,
         };
         pacs_academy::server::router(state)
     });

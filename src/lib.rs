@@ -6,6 +6,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod content;
 #[cfg(feature = "ssr")]

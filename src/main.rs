@@ -31,6 +31,48 @@ mod cli {
             #[arg(default_value = "content")]
             dir: PathBuf,
         },
+        /// Manage accounts (for example, make the first administrator).
+        User {
+            #[command(subcommand)]
+            command: UserCommand,
+        },
+        /// Manage organisations.
+        Organisation {
+            #[command(subcommand)]
+            command: OrganisationCommand,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum UserCommand {
+        /// Create an account. The password is read from PACS_PASSWORD or the first line of standard input.
+        Create {
+            #[arg(long)]
+            email: String,
+            /// Display name (defaults to the part of the email before the @).
+            #[arg(long)]
+            name: Option<String>,
+            #[arg(long, default_value = "learner", value_parser = ["learner", "trainer", "admin"])]
+            role: String,
+            /// Organisation name (created if it does not exist). Required for learners.
+            #[arg(long)]
+            organisation: Option<String>,
+            #[arg(long, env = "DATABASE_URL", default_value = "sqlite://pacs-academy.db")]
+            database_url: String,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum OrganisationCommand {
+        /// Add an organisation learners can choose at sign-up.
+        Create {
+            name: String,
+            /// ODS code, e.g. RXX.
+            #[arg(long)]
+            ods: Option<String>,
+            #[arg(long, env = "DATABASE_URL", default_value = "sqlite://pacs-academy.db")]
+            database_url: String,
+        },
     }
 
     pub fn run() -> ExitCode {
@@ -38,7 +80,126 @@ mod cli {
         match cli.command.unwrap_or(Command::Serve(cli.serve)) {
             Command::Serve(config) => serve(config),
             Command::CheckContent { dir } => check_content(&dir),
+            Command::User { command } => block_on(user_command(command)),
+            Command::Organisation { command } => block_on(organisation_command(command)),
         }
+    }
+
+    fn block_on(f: impl std::future::Future<Output = Result<String, String>>) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("pacs-academy: cannot start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(f) {
+            Ok(message) => {
+                println!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("pacs-academy: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    async fn organisation_id(
+        repo: &dyn pacs_academy::server::repo::Repository,
+        name: &str,
+        ods: Option<&str>,
+    ) -> Result<i64, String> {
+        let all = repo
+            .list_organisations(true)
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(o) = all.iter().find(|o| o.name.eq_ignore_ascii_case(name)) {
+            return Ok(o.id);
+        }
+        repo.create_organisation(name, ods)
+            .await
+            .map(|o| o.id)
+            .map_err(|e| e.to_string())
+    }
+
+    async fn user_command(command: UserCommand) -> Result<String, String> {
+        use pacs_academy::accounts::Role;
+        use pacs_academy::server::{auth, db::Db, repo::NewUser, repo::Repository};
+        let UserCommand::Create {
+            email,
+            name,
+            role,
+            organisation,
+            database_url,
+        } = command;
+        let email = email.trim().to_lowercase();
+        if let Some(problem) = auth::email_problem(&email) {
+            return Err(problem.to_string());
+        }
+        let role = Role::parse(&role).ok_or("unknown role")?;
+        let password = match std::env::var("PACS_PASSWORD") {
+            Ok(p) => p,
+            Err(_) => {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("cannot read the password: {e}"))?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            }
+        };
+        if let Some(problem) = auth::password_problem(&password, &email) {
+            return Err(format!("password refused: {problem}"));
+        }
+        if role == Role::Learner && organisation.is_none() {
+            return Err("learners belong to an organisation: add --organisation NAME".into());
+        }
+        let db = Db::connect(&database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let organisation_id = match &organisation {
+            Some(name) => Some(organisation_id(&db, name, None).await?),
+            None => None,
+        };
+        let hash = auth::hash_password(&password)?;
+        let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+        let user = db
+            .create_user(NewUser {
+                email: &email,
+                name: &name,
+                organisation_id,
+                role,
+                password_hash: &hash,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "created {} {} (id {})",
+            role.as_str(),
+            user.email,
+            user.id
+        ))
+    }
+
+    async fn organisation_command(command: OrganisationCommand) -> Result<String, String> {
+        use pacs_academy::server::db::Db;
+        let OrganisationCommand::Create {
+            name,
+            ods,
+            database_url,
+        } = command;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("the organisation needs a name".into());
+        }
+        let db = Db::connect(&database_url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let id = organisation_id(&db, name, ods.as_deref()).await?;
+        Ok(format!("organisation {name} has id {id}"))
     }
 
     fn serve(config: ServeConfig) -> ExitCode {

@@ -8,16 +8,31 @@ use leptos_router::{
     path, SsrMode,
 };
 
+pub mod account;
+pub mod admin;
 pub mod components;
 pub mod course;
+pub mod dashboard;
 pub mod home;
 pub mod module;
 pub mod not_found;
+pub mod progress;
+pub mod session;
+pub mod signin;
+pub mod signup;
+pub mod trainer;
 
+use account::AccountPage;
+use admin::AdminPage;
 use course::CoursePage;
+use dashboard::DashboardPage;
 use home::HomePage;
 use module::ModulePage;
 use not_found::NotFound;
+use session::{provide_session, use_session, CsrfField};
+use signin::SignInPage;
+use signup::SignUpPage;
+use trainer::TrainerPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <Title formatter=|title: String| {
             if title.is_empty() { "PACS Academy".to_string() } else { format!("{title} · PACS Academy") }
@@ -55,6 +71,12 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/trainer") view=TrainerPage/>
+                    <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/:level") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/:level/:slug") view=ModulePage ssr=SsrMode::Async/>
                 </Routes>
@@ -82,8 +104,55 @@ fn SiteHeader() -> impl IntoView {
                         <li><A href="/intermediate">"Intermediate"</A></li>
                     </ul>
                 </nav>
+                <UserMenu/>
             </div>
         </header>
+    }
+}
+
+/// Sign in / sign up, or the signed-in user's pages and a sign-out button.
+#[component]
+fn UserMenu() -> impl IntoView {
+    use crate::accounts::Role;
+    let session = use_session();
+    let sign_out = ServerAction::<session::SignOut>::new();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            session::go_to("/");
+        }
+    });
+    view! {
+        <nav class="user-nav" aria-label="Account">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.0.await {
+                        Ok(info) => match info.user {
+                            Some(user) => view! {
+                                <ul>
+                                    <li><A href="/dashboard">"Dashboard"</A></li>
+                                    {(user.role >= Role::Trainer).then(|| view! { <li><A href="/trainer">"Cohorts"</A></li> })}
+                                    {(user.role >= Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                                    <li><A href="/account"><span class="visually-hidden">"Account of "</span>{user.name.clone()}</A></li>
+                                    <li>
+                                        <leptos::form::ActionForm action=sign_out attr:class="inline-form">
+                                            <CsrfField csrf=info.csrf/>
+                                            <button type="submit" class="nav-button">"Sign out"</button>
+                                        </leptos::form::ActionForm>
+                                    </li>
+                                </ul>
+                            }.into_any(),
+                            None => view! {
+                                <ul>
+                                    <li><A href="/signin">"Sign in"</A></li>
+                                    <li><A href="/signup">"Create account"</A></li>
+                                </ul>
+                            }.into_any(),
+                        },
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </nav>
     }
 }
 

@@ -81,6 +81,7 @@ fn ModuleView(page: Page) -> impl IntoView {
                     })}
                 </section>
                 <div class="prose" inner_html=page.html></div>
+                <ProgressControl level=level.slug() slug=meta.slug.clone()/>
             </article>
             <aside class="toc">
                 <nav aria-labelledby="toc-title">
@@ -101,5 +102,53 @@ fn ModuleView(page: Page) -> impl IntoView {
                 {page.next.map(|n| view! { <PagerLink link=n label="Next module" rel="next"/> })}
             </nav>
         </div>
+    }
+}
+
+/// "Mark as complete" for a signed-in learner; a note for visitors that
+/// nothing is recorded.
+#[component]
+fn ProgressControl(level: &'static str, slug: String) -> impl IntoView {
+    use super::progress::{get_module_progress, SetModuleComplete};
+    use super::session::{use_session, CsrfField};
+    use leptos::form::ActionForm;
+    let session = use_session();
+    let action = ServerAction::<SetModuleComplete>::new();
+    let slug_for_status = slug.clone();
+    let status = Resource::new(
+        move || action.version().get(),
+        move |_| get_module_progress(level.to_string(), slug_for_status.clone()),
+    );
+    view! {
+        <section class="progress-box" aria-labelledby="progress-title">
+            <h2 id="progress-title">"Your progress"</h2>
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        let csrf = session.0.await.map(|s| s.csrf).unwrap_or_default();
+                        match status.await {
+                            Ok(Some(done)) => view! {
+                                <p role="status">{if done { "You have completed this module." } else { "You have not marked this module complete yet." }}</p>
+                                <ActionForm action>
+                                    <CsrfField csrf/>
+                                    <input type="hidden" name="level" value=level/>
+                                    <input type="hidden" name="slug" value=slug/>
+                                    <input type="hidden" name="complete" value=(!done).to_string()/>
+                                    <button type="submit" class=if done { "button button-secondary" } else { "button" }>
+                                        {if done { "Mark as not complete" } else { "Mark as complete" }}
+                                    </button>
+                                </ActionForm>
+                            }.into_any(),
+                            Ok(None) => view! {
+                                <p>"You are not signed in, so nothing is recorded. "
+                                <a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep track of the modules you complete."</p>
+                            }.into_any(),
+                            Err(e) => view! { <p role="alert">{super::session::error_text(&e)}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }

@@ -219,9 +219,9 @@ fn code_block_html(kind: Option<&str>, text: &str) -> String {
     if let Some(caption) = caption {
         let _ = write!(html, "<figcaption>{caption}</figcaption>");
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<pre tabindex=\"0\"><code class=\"language-{class}\">{body}</code></pre></figure>\n"
+        "<pre tabindex=\"0\"><code class=\"language-{class}\">{body}</code></pre></figure>"
     );
     html
 }
@@ -550,9 +550,9 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
             let (_, evs) = &definitions[label];
             let mut def = String::new();
             pulldown_cmark::html::push_html(&mut def, evs.iter().cloned());
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<li id=\"fn-{id}\">{def}<a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"Back to text of note {n}\">Back to text</a></li>\n"
+                "<li id=\"fn-{id}\">{def}<a href=\"#fnref-{id}\" class=\"footnote-back\" aria-label=\"Back to text of note {n}\">Back to text</a></li>"
             );
         }
         html.push_str("</ol></section>\n");

@@ -6,6 +6,14 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+use async_trait::async_trait;
+
+use super::repo::{
+    Attempt, CompletedModule, NewAttempt, NewUser, RepoError, RepoResult, Repository, User,
+};
+use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
+use crate::content::Level;
+
 /// A handle to the application database.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -50,11 +58,6 @@ impl Db {
         Ok(Db { pool })
     }
 
-    pub async fn ping(&self) -> Result<(), DbError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -62,6 +65,563 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+fn storage(e: sqlx::Error) -> RepoError {
+    if let sqlx::Error::Database(db) = &e {
+        if db.is_unique_violation() {
+            return RepoError::Conflict("that value");
+        }
+    }
+    RepoError::Storage(e.to_string())
+}
+
+fn level_of(s: &str) -> Level {
+    Level::from_slug(s).unwrap_or(Level::Foundation)
+}
+
+fn role_of(s: &str) -> Role {
+    Role::parse(s).unwrap_or(Role::Learner)
+}
+
+type UserRowTuple = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    i64,
+);
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.organisation_id, o.name, u.created_at";
+
+fn user_from(t: UserRowTuple) -> User {
+    User {
+        id: t.0,
+        email: t.1,
+        name: t.2,
+        role: role_of(&t.3),
+        organisation_id: t.4,
+        organisation: t.5,
+        created_at: t.6,
+    }
+}
+
+#[async_trait]
+impl Repository for Db {
+    async fn ping(&self) -> RepoResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn create_organisation(
+        &self,
+        name: &str,
+        ods_code: Option<&str>,
+    ) -> RepoResult<Organisation> {
+        let id = sqlx::query("INSERT INTO organisations (name, ods_code) VALUES (?, ?)")
+            .bind(name)
+            .bind(ods_code)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match storage(e) {
+                RepoError::Conflict(_) => {
+                    RepoError::Conflict("an organisation with that name or ODS code")
+                }
+                other => other,
+            })?
+            .last_insert_rowid();
+        self.organisation(id).await?.ok_or(RepoError::NotFound)
+    }
+
+    async fn list_organisations(&self, include_inactive: bool) -> RepoResult<Vec<Organisation>> {
+        let rows: Vec<(i64, String, Option<String>, bool)> = sqlx::query_as(
+            "SELECT id, name, ods_code, active FROM organisations WHERE active = 1 OR ? ORDER BY name",
+        )
+        .bind(include_inactive)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, ods_code, active)| Organisation {
+                id,
+                name,
+                ods_code,
+                active,
+            })
+            .collect())
+    }
+
+    async fn organisation(&self, id: i64) -> RepoResult<Option<Organisation>> {
+        let row: Option<(i64, String, Option<String>, bool)> =
+            sqlx::query_as("SELECT id, name, ods_code, active FROM organisations WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(storage)?;
+        Ok(row.map(|(id, name, ods_code, active)| Organisation {
+            id,
+            name,
+            ods_code,
+            active,
+        }))
+    }
+
+    async fn set_organisation_active(&self, id: i64, active: bool) -> RepoResult<()> {
+        let done = sqlx::query("UPDATE organisations SET active = ? WHERE id = ?")
+            .bind(active)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn create_user(&self, user: NewUser<'_>) -> RepoResult<User> {
+        let id = sqlx::query(
+            "INSERT INTO users (email, name, organisation_id, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user.email)
+        .bind(user.name)
+        .bind(user.organisation_id)
+        .bind(user.role.as_str())
+        .bind(user.password_hash)
+        .bind(now())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match storage(e) {
+            RepoError::Conflict(_) => RepoError::Conflict("an account with that email address"),
+            other => other,
+        })?
+        .last_insert_rowid();
+        self.user(id).await?.ok_or(RepoError::NotFound)
+    }
+
+    async fn user(&self, id: i64) -> RepoResult<Option<User>> {
+        let row: Option<UserRowTuple> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(row.map(user_from))
+    }
+
+    async fn user_by_email(&self, email: &str) -> RepoResult<Option<(User, String)>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(storage)?;
+        let Some((id, hash)) = row else {
+            return Ok(None);
+        };
+        Ok(self.user(id).await?.map(|u| (u, hash)))
+    }
+
+    async fn password_hash(&self, user_id: i64) -> RepoResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(row.map(|r| r.0))
+    }
+
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> RepoResult<()> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn set_role(&self, user_id: i64, role: Role) -> RepoResult<()> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound);
+        }
+        if role != Role::Trainer {
+            sqlx::query("DELETE FROM trainer_organisations WHERE trainer_id = ?")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+        }
+        tx.commit().await.map_err(storage)
+    }
+
+    async fn delete_user(&self, user_id: i64) -> RepoResult<()> {
+        let done = sqlx::query("DELETE FROM users WHERE id = ?")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(RepoError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn list_users(&self) -> RepoResult<Vec<UserRow>> {
+        let rows: Vec<UserRowTuple> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id ORDER BY u.name, u.id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        let links: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT trainer_id, organisation_id FROM trainer_organisations")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(user_from)
+            .map(|u| UserRow {
+                follows: links
+                    .iter()
+                    .filter(|(t, _)| *t == u.id)
+                    .map(|(_, o)| *o)
+                    .collect(),
+                id: u.id,
+                name: u.name,
+                email: u.email,
+                role: u.role,
+                organisation: u.organisation,
+            })
+            .collect())
+    }
+
+    async fn count_admins(&self) -> RepoResult<u32> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(n as u32)
+    }
+
+    async fn trainer_organisations(&self, trainer_id: i64) -> RepoResult<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT organisation_id FROM trainer_organisations WHERE trainer_id = ? ORDER BY organisation_id",
+        )
+        .bind(trainer_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn assign_trainer(&self, trainer_id: i64, organisation_id: i64) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO trainer_organisations (trainer_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(trainer_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn unassign_trainer(&self, trainer_id: i64, organisation_id: i64) -> RepoResult<()> {
+        sqlx::query(
+            "DELETE FROM trainer_organisations WHERE trainer_id = ? AND organisation_id = ?",
+        )
+        .bind(trainer_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn learners_in(&self, organisation_ids: &[i64]) -> RepoResult<Vec<LearnerRow>> {
+        if organisation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; organisation_ids.len()].join(", ");
+        let sql = format!(
+            "SELECT u.id, u.name, u.email, o.name,
+                (SELECT COUNT(*) FROM module_progress p WHERE p.user_id = u.id AND p.level = 'foundation'),
+                (SELECT COUNT(*) FROM module_progress p WHERE p.user_id = u.id AND p.level = 'intermediate'),
+                (SELECT COUNT(*) FROM exercise_attempts a WHERE a.user_id = u.id),
+                (SELECT COALESCE(SUM(a.correct), 0) FROM exercise_attempts a WHERE a.user_id = u.id)
+             FROM users u JOIN organisations o ON o.id = u.organisation_id
+             WHERE u.role = 'learner' AND u.organisation_id IN ({marks})
+             ORDER BY o.name, u.name, u.id"
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, String, String, i64, i64, i64, i64)>(&sql);
+        for id in organisation_ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LearnerRow {
+                id: r.0,
+                name: r.1,
+                email: r.2,
+                organisation: r.3,
+                foundation_completed: r.4 as u32,
+                intermediate_completed: r.5 as u32,
+                attempts: r.6 as u32,
+                correct: r.7 as u32,
+            })
+            .collect())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> RepoResult<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn session_user(&self, token_hash: &str, now: i64) -> RepoResult<Option<User>> {
+        let row: Option<UserRowTuple> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
+             LEFT JOIN organisations o ON o.id = u.organisation_id
+             WHERE s.token_hash = ? AND s.expires_at > ?"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(row.map(user_from))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> RepoResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, user_id: i64, except: Option<&str>) -> RepoResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
+            .bind(user_id)
+            .bind(except)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn purge_expired_sessions(&self, now: i64) -> RepoResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn record_login_failure(&self, email: &str, address: &str, at: i64) -> RepoResult<()> {
+        sqlx::query("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)")
+            .bind(email)
+            .bind(address)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn login_failures_since(
+        &self,
+        email: &str,
+        address: &str,
+        since: i64,
+    ) -> RepoResult<(u32, u32)> {
+        let (by_email, by_address): (i64, i64) = sqlx::query_as(
+            "SELECT
+                (SELECT COUNT(*) FROM login_failures WHERE email = ? AND at > ?),
+                (SELECT COUNT(*) FROM login_failures WHERE address = ? AND at > ?)",
+        )
+        .bind(email)
+        .bind(since)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok((by_email as u32, by_address as u32))
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> RepoResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+            .bind(email)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn mark_module_complete(
+        &self,
+        user_id: i64,
+        level: Level,
+        slug: &str,
+        at: i64,
+    ) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO module_progress (user_id, level, slug, completed_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, level, slug) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(level.slug())
+        .bind(slug)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn unmark_module_complete(
+        &self,
+        user_id: i64,
+        level: Level,
+        slug: &str,
+    ) -> RepoResult<()> {
+        sqlx::query("DELETE FROM module_progress WHERE user_id = ? AND level = ? AND slug = ?")
+            .bind(user_id)
+            .bind(level.slug())
+            .bind(slug)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn completed_modules(&self, user_id: i64) -> RepoResult<Vec<CompletedModule>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT level, slug, completed_at FROM module_progress WHERE user_id = ? ORDER BY completed_at, slug",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|(level, slug, completed_at)| CompletedModule {
+                level: level_of(&level),
+                slug,
+                completed_at,
+            })
+            .collect())
+    }
+
+    async fn record_attempt(&self, user_id: i64, a: &NewAttempt, at: i64) -> RepoResult<i64> {
+        let id = sqlx::query(
+            "INSERT INTO exercise_attempts (user_id, kind, level, topic, seed, answer, correct, time_taken_ms, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user_id)
+        .bind(&a.kind)
+        .bind(a.level.slug())
+        .bind(&a.topic)
+        // SQLite integers are signed 64-bit; the seed's bits are kept.
+        .bind(a.seed as i64)
+        .bind(&a.answer)
+        .bind(a.correct)
+        .bind(a.time_taken_ms.min(i64::MAX as u64) as i64)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    async fn attempts(&self, user_id: i64) -> RepoResult<Vec<Attempt>> {
+        type Row = (i64, String, String, String, i64, String, bool, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, kind, level, topic, seed, answer, correct, time_taken_ms, created_at
+             FROM exercise_attempts WHERE user_id = ? ORDER BY created_at, id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Attempt {
+                id: r.0,
+                attempt: NewAttempt {
+                    kind: r.1,
+                    level: level_of(&r.2),
+                    topic: r.3,
+                    seed: r.4 as u64,
+                    answer: r.5,
+                    correct: r.6,
+                    time_taken_ms: r.7 as u64,
+                },
+                created_at: r.8,
+            })
+            .collect())
+    }
+
+    async fn topic_accuracy(&self, user_id: i64) -> RepoResult<Vec<TopicAccuracy>> {
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT level, topic, COUNT(*), SUM(correct) FROM exercise_attempts
+             WHERE user_id = ? GROUP BY level, topic ORDER BY level, topic",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|(level, topic, attempts, correct)| TopicAccuracy {
+                level: level_of(&level),
+                topic,
+                attempts: attempts as u32,
+                correct: correct as u32,
+            })
+            .collect())
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -82,7 +642,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("new.db").display());
         let db = Db::connect(&url).await.unwrap();
-        db.ping().await.unwrap();
+        Repository::ping(&db).await.unwrap();
         let tables: Vec<(String,)> =
             sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .fetch_all(db.pool())

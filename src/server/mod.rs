@@ -22,14 +22,18 @@ use tower_http::trace::TraceLayer;
 use crate::app::{shell, App};
 use crate::content::store::ContentStore;
 
+pub mod auth;
 pub mod db;
+pub mod repo;
 
 /// Everything a request handler or server function may need.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub content: Arc<ContentStore>,
-    pub db: db::Db,
+    pub repo: Arc<dyn repo::Repository>,
+    /// Mark cookies Secure even without `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +58,9 @@ pub struct ServeConfig {
     /// Folder of the built site (the WASM bundle, CSS and public assets).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Always mark cookies Secure (set this when the site is served over https).
+    #[arg(long, env = "PACS_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "PACS_LOG_FORMAT", default_value = "pretty", value_parser = ["pretty", "json"])]
     pub log_format: String,
@@ -94,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip();
     let hashed = state.leptos_options.hash_files;
+    let secure = state.secure_cookies;
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service("/images", images)
@@ -126,6 +134,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(move |req, next| {
             cache_control(hashed, req, next)
+        }))
+        .route("/account/export.json", get(export_account))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            auth::csrf_layer(secure, req, next)
         }));
     with_security_headers(router)
         .layer(CompressionLayer::new())
@@ -178,8 +190,71 @@ async fn cache_control(hashed: bool, req: Request<axum::body::Body>, next: Next)
     res
 }
 
+/// A learner's own data as a JSON download (GET: it changes nothing).
+async fn export_account(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    use axum::http::StatusCode;
+    let Some(token) = auth::cookie_value(&headers, auth::SESSION_COOKIE) else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "Please sign in to export your data.",
+        )
+            .into_response();
+    };
+    let repo = &state.repo;
+    let user = match repo
+        .session_user(&auth::token_hash(&token), db::now())
+        .await
+    {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "Please sign in to export your data.",
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "The service is busy.").into_response();
+        }
+    };
+    let (modules, attempts) = match (
+        repo.completed_modules(user.id).await,
+        repo.attempts(user.id).await,
+    ) {
+        (Ok(m), Ok(a)) => (m, a),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!("{e}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "The service is busy.").into_response();
+        }
+    };
+    let body = serde_json::json!({
+        "exported_at": db::now(),
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "organisation": user.organisation,
+            "created_at": user.created_at,
+        },
+        "completed_modules": modules,
+        "exercise_attempts": attempts,
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"pacs-academy-my-data.json\"",
+            ),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response()
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let db_ok = state.db.ping().await.is_ok();
+    let db_ok = state.repo.ping().await.is_ok();
     let modules: usize = crate::content::Level::ALL
         .into_iter()
         .map(|l| state.content.course(l).modules.len())
@@ -213,14 +288,30 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
     let state = AppState {
         leptos_options,
         content,
-        db: db.clone(),
+        repo: Arc::new(db.clone()),
+        secure_cookies: config.secure_cookies,
     };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("listening on http://{}", config.addr);
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let repo = db.clone();
+    tokio::spawn(async move {
+        use repo::Repository;
+        loop {
+            match repo.purge_expired_sessions(db::now()).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("session clean-up failed: {e}"),
+            }
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     db.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

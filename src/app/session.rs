@@ -1,0 +1,177 @@
+//! Who is signed in, shared by every page, plus the form helpers that carry
+//! the CSRF token and show field errors.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::accounts::{FormResult, Role, SessionInfo, UserView};
+
+/// The signed-in user (if any) and this browser's CSRF token.
+#[server(input = GetUrl, endpoint = "session")]
+pub async fn get_session_info() -> Result<SessionInfo, ServerFnError> {
+    use crate::server::auth;
+    let user = auth::current_user().await?.map(|u| UserView {
+        id: u.id,
+        name: u.name,
+        email: u.email,
+        role: u.role,
+        organisation: u.organisation,
+    });
+    Ok(SessionInfo {
+        user,
+        csrf: auth::csrf_token(),
+    })
+}
+
+/// Signs this browser out.
+#[server(endpoint = "account/sign_out")]
+pub async fn sign_out(csrf: String) -> Result<(), ServerFnError> {
+    use crate::server::auth;
+    auth::check_csrf(&csrf)?;
+    auth::end_session().await
+}
+
+/// The session, loaded once per page load and shared through context.
+#[derive(Clone, Copy)]
+pub struct Session(pub Resource<Result<SessionInfo, ServerFnError>>);
+
+pub fn provide_session() {
+    provide_context(Session(Resource::new(|| (), |_| get_session_info())));
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Message text of a server function error, without the framework's prefix.
+pub fn error_text(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m) => m.clone(),
+        ServerFnError::Request(_) | ServerFnError::Response(_) => {
+            "Could not reach PACS Academy. Check your connection and try again.".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The outcome of a form action as a `FormResult`, errors included.
+pub fn form_result(
+    value: impl Get<Value = Option<Result<FormResult, ServerFnError>>> + Send + Sync + 'static,
+) -> Signal<Option<FormResult>> {
+    Signal::derive(move || {
+        value
+            .get()
+            .map(|r| r.unwrap_or_else(|e| FormResult::failure(error_text(&e))))
+    })
+}
+
+/// Loads the page in the browser (a full load, so every part of the page
+/// sees the new session).
+pub fn go_to(_path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(_path);
+    }
+}
+
+#[component]
+pub fn CsrfField(csrf: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=csrf/> }
+}
+
+/// A labelled input with an optional hint and an error shown next to it.
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] result: Signal<Option<FormResult>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let error = move || result.get().and_then(|r| r.error_for(name));
+    let described = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="form-group" class:form-group-error=move || error().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || error().map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=described
+            />
+        </div>
+    }
+}
+
+/// The message for the whole form: an alert on failure, a status on success.
+#[component]
+pub fn FormMessage(#[prop(into)] result: Signal<Option<FormResult>>) -> impl IntoView {
+    move || {
+        result.get().and_then(|r| {
+            r.message.map(|m| {
+                if r.ok {
+                    view! { <div class="notice notice-success" role="status"><p>{m}</p></div> }
+                        .into_any()
+                } else {
+                    view! { <div class="notice notice-error" role="alert"><p>{m}</p></div> }
+                        .into_any()
+                }
+            })
+        })
+    }
+}
+
+/// Shows `children` to users with at least `role`; others get a sign-in or
+/// permission message. The server checks again in every server function.
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.0.await {
+                    Ok(SessionInfo { user: Some(u), .. }) if u.role >= role => {
+                        children.read_value()().into_any()
+                    }
+                    Ok(SessionInfo { user: Some(_), .. }) => view! {
+                        <div class="notice notice-error" role="alert">
+                            <h2>"You do not have access to this page"</h2>
+                            <p>"This page is for " {role.title().to_lowercase()} "s. Ask an administrator if you need access."</p>
+                        </div>
+                    }.into_any(),
+                    _ => view! {
+                        <div class="notice">
+                            <h2>"Please sign in"</h2>
+                            <p><a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to see this page."</p>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

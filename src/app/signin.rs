@@ -1,0 +1,118 @@
+//! Sign in, with throttling of repeated failures.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::session::{form_result, go_to, use_session, CsrfField, Field, FormMessage};
+use crate::accounts::FormResult;
+
+#[server(endpoint = "account/sign_in")]
+pub async fn sign_in(
+    csrf: String,
+    email: String,
+    password: String,
+) -> Result<FormResult, ServerFnError> {
+    use crate::accounts::FieldError;
+    use crate::server::{auth, db::now};
+    auth::check_csrf(&csrf)?;
+    let email = email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    if email.is_empty() || email.len() > 254 {
+        errors.push(FieldError {
+            field: "email".into(),
+            message: "Enter the email address you signed up with.".into(),
+        });
+    }
+    if password.is_empty() || password.len() > 1024 {
+        errors.push(FieldError {
+            field: "password".into(),
+            message: "Enter your password.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Ok(FormResult::invalid(errors));
+    }
+    let state = auth::state()?;
+    let repo = &state.repo;
+    let address = auth::client_address();
+    let now = now();
+    let (by_account, by_address) = repo
+        .login_failures_since(&email, &address, now - auth::THROTTLE_SECONDS)
+        .await
+        .map_err(auth::storage_error)?;
+    if by_account >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS
+    {
+        tracing::warn!(%address, "sign-in throttled");
+        return Ok(FormResult::failure(
+            "Too many failed sign-ins. Wait 15 minutes and try again, or ask your trainer to reset your password.",
+        ));
+    }
+    let found = repo
+        .user_by_email(&email)
+        .await
+        .map_err(auth::storage_error)?;
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), h),
+        None => (None, auth::DUMMY_HASH.clone()),
+    };
+    let verified = auth::verify_password_blocking(password, hash).await;
+    match user {
+        Some(user) if verified => {
+            repo.clear_login_failures(&email)
+                .await
+                .map_err(auth::storage_error)?;
+            auth::start_session(user.id).await?;
+            tracing::info!(user = user.id, "signed in");
+            Ok(FormResult::success("Signed in."))
+        }
+        _ => {
+            repo.record_login_failure(&email, &address, now)
+                .await
+                .map_err(auth::storage_error)?;
+            Ok(FormResult::failure(
+                "The email address or password is not right. Check them and try again.",
+            ))
+        }
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let result = form_result(action.value());
+    Effect::new(move |_| {
+        if result.get().is_some_and(|r| r.ok) {
+            go_to("/dashboard");
+        }
+    });
+    let session = use_session();
+    view! {
+        <Title text="Sign in"/>
+        <div class="wrap narrow">
+            <h1>"Sign in"</h1>
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let info = session.0.await;
+                    match info {
+                        Ok(info) if info.user.is_some() => view! {
+                            <p>"You are already signed in. Go to "<a href="/dashboard">"your dashboard"</a>"."</p>
+                        }.into_any(),
+                        Ok(info) => view! {
+                            <FormMessage result/>
+                            <ActionForm action attr:class="form" attr:novalidate=true>
+                                <CsrfField csrf=info.csrf/>
+                                <Field label="Email address" name="email" kind="email" autocomplete="username" result required=true/>
+                                <Field label="Password" name="password" kind="password" autocomplete="current-password" result required=true/>
+                                <button type="submit" class="button" disabled=move || action.pending().get()>"Sign in"</button>
+                            </ActionForm>
+                            <p>"New to PACS Academy? "<a href="/signup">"Create an account"</a>"."</p>
+                            <p class="fine">"You can read the courses without an account; signing in keeps a record of your progress."</p>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
