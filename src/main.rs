@@ -57,6 +57,9 @@ mod cli {
             /// Organisation name (created if it does not exist). Required for learners.
             #[arg(long)]
             organisation: Option<String>,
+            /// For trainers: an organisation whose learners they follow (repeatable).
+            #[arg(long = "follow", value_name = "ORGANISATION")]
+            follows: Vec<String>,
             #[arg(long, env = "DATABASE_URL", default_value = "sqlite://pacs-academy.db")]
             database_url: String,
         },
@@ -156,6 +159,9 @@ mod cli {
         }
         if role == Role::Learner && organisation.is_none() {
             return Err("learners belong to an organisation: add --organisation NAME".into());
+        }
+        if role != Role::Trainer && !follows.is_empty() {
+            return Err("only trainers follow organisations".into());
         }
         let db = Db::connect(&database_url)
             .await

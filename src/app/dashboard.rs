@@ -7,11 +7,11 @@ use leptos_meta::Title;
 
 use super::session::RequireRole;
 use crate::accounts::{Dashboard, LevelProgress, Role, TopicAccuracy};
-use crate::content::Level;
 
 #[server(input = GetUrl, endpoint = "dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, ServerFnError> {
     use crate::accounts::LevelProgress;
+    use crate::content::Level;
     use crate::server::auth;
     let user = auth::require_user().await?;
     let state = auth::state()?;

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+#[cfg(feature = "ssr")]
 use crate::content::Level;
-
 #[cfg(feature = "ssr")]
 use crate::server::repo::NewAttempt;
 

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::accounts::{FormResult, Role, SessionInfo, UserView};
+use crate::accounts::{FormResult, Role, SessionInfo};
 
 /// The signed-in user (if any) and this browser's CSRF token.
 #[server(input = GetUrl, endpoint = "session")]
 pub async fn get_session_info() -> Result<SessionInfo, ServerFnError> {
+    use crate::accounts::UserView;
     use crate::server::auth;
     let user = auth::current_user().await?.map(|u| UserView {
         id: u.id,

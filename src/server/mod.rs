@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
             cache_control(hashed, req, next)
         }))
         .route("/account/export.json", get(export_account))
+        .layer(axum::middleware::from_fn(bad_arguments_are_client_errors))
         .layer(axum::middleware::from_fn(move |req, next| {
             auth::csrf_layer(secure, req, next)
         }));
@@ -188,6 +189,33 @@ async fn cache_control(hashed: bool, req: Request<axum::body::Body>, next: Next)
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(value));
     res
+}
+
+/// A server function whose arguments cannot be read (a missing or malformed
+/// field) is the client's mistake: answer 400, not 500, keeping the message
+/// that names the field.
+async fn bad_arguments_are_client_errors(req: Request<axum::body::Body>, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    if text.contains("length limit exceeded") {
+        parts.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        let message = "Request|The form is larger than 1 MiB.";
+        return Response::from_parts(parts, axum::body::Body::from(message));
+    }
+    if text.starts_with("Args|") || text.starts_with("Deserialization|") {
+        parts.status = axum::http::StatusCode::BAD_REQUEST;
+    } else {
+        tracing::error!(body = %text, "server function failed");
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A learner's own data as a JSON download (GET: it changes nothing).
