@@ -137,6 +137,7 @@ mod cli {
             name,
             role,
             organisation,
+            follows,
             database_url,
         } = command;
         let email = email.trim().to_lowercase();
@@ -182,6 +183,12 @@ mod cli {
             })
             .await
             .map_err(|e| e.to_string())?;
+        for org in &follows {
+            let id = organisation_id(&db, org, None).await?;
+            db.assign_trainer(user.id, id)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         Ok(format!(
             "created {} {} (id {})",
             role.as_str(),
