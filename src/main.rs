@@ -184,7 +184,7 @@ mod cli {
             .await
             .map_err(|e| e.to_string())?;
         for org in &follows {
-            let id = organisation_id(&db, org, None).await?;
+            let id = self::organisation_id(&db, org, None).await?;
             db.assign_trainer(user.id, id)
                 .await
                 .map_err(|e| e.to_string())?;
