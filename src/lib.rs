@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod app;
 pub mod content;
+pub mod hl7;
 #[cfg(feature = "ssr")]
 pub mod server;
 

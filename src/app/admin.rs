@@ -205,7 +205,7 @@ fn AdminBody() -> impl IntoView {
                     {move || action_error().map(|e| view! { <div class="notice notice-error" role="alert"><p>{e}</p></div> })}
                     <section aria-labelledby="orgs-title">
                         <h2 id="orgs-title">"Organisations"</h2>
-                        <div class="table-wrap" role="region" tabindex="0" aria-label="Organisations">
+                        <div class="table-wrap" role="region" tabindex="0" aria-label="Table of organisations">
                             <table>
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"ODS code"</th><th scope="col">"Status"</th><th scope="col">"Action"</th></tr></thead>
                                 <tbody>
@@ -244,7 +244,7 @@ fn AdminBody() -> impl IntoView {
                     </section>
                     <section aria-labelledby="users-title">
                         <h2 id="users-title">"People"</h2>
-                        <div class="table-wrap" role="region" tabindex="0" aria-label="People">
+                        <div class="table-wrap" role="region" tabindex="0" aria-label="Table of people">
                             <table>
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Organisation"</th><th scope="col">"Role"</th><th scope="col">"Follows (trainers)"</th></tr></thead>
                                 <tbody>

@@ -131,7 +131,10 @@ fn CohortBody() -> impl IntoView {
                                                         <tr>
                                                             <td>{l.name}</td><td>{l.email}</td>
                                                             <td>{l.foundation_completed}</td><td>{l.intermediate_completed}</td>
-                                                            <td>{if l.attempts == 0 { "No attempts".to_string() } else { format!("{}% of {}", l.correct * 100 / l.attempts, l.attempts) }}</td>
+                                                            <td>{match (l.correct * 100).checked_div(l.attempts) {
+                                                                Some(percent) => format!("{percent}% of {}", l.attempts),
+                                                                None => "No attempts".to_string(),
+                                                            }}</td>
                                                         </tr>
                                                     }).collect_view()}
                                                 </tbody>
