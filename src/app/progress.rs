@@ -1,6 +1,10 @@
 //! Learner progress: completing modules and recording exercise attempts.
 //! The module page and (later) the exercise pages call these.
 
+// Server functions take one argument per form field, and the generated
+// client function has the same list: an attempt has eight.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -62,8 +66,6 @@ pub async fn set_module_complete(
 }
 
 /// Records one exercise attempt for the signed-in user. Returns its id.
-// One argument per form field: that is how an exercise page posts it.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "progress/attempt")]
 pub async fn record_exercise_attempt(
     csrf: String,
