@@ -1,11 +1,32 @@
 import { Page, expect } from "@playwright/test";
 
+const watched = new WeakSet<Page>();
+const problems = new WeakMap<Page, string[]>();
+
+/** Records browser errors so a failed wait can say what went wrong. */
+function watch(page: Page) {
+  if (watched.has(page)) return;
+  watched.add(page);
+  problems.set(page, []);
+  page.on("pageerror", (e) => problems.get(page)!.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.get(page)!.push(`console: ${m.text()}`);
+  });
+  page.on("requestfailed", (r) => problems.get(page)!.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+}
+
 /** Waits until the WASM bundle has hydrated the page. */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__pacsHydrated === true, null, { timeout: 15_000 });
+  watch(page);
+  try {
+    await page.waitForFunction(() => (window as any).__pacsHydrated === true, null, { timeout: 15_000 });
+  } catch (e) {
+    throw new Error(`page ${page.url()} did not hydrate; browser said:\n${problems.get(page)!.join("\n")}\n${e}`);
+  }
 }
 
 export async function gotoHydrated(page: Page, path: string) {
+  watch(page);
   const response = await page.goto(path);
   await hydrated(page);
   return response;

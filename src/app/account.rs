@@ -114,23 +114,27 @@ pub async fn delete_account(
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // Created outside the role check's async block (see DashboardPage).
+    let password = ServerAction::<ChangePassword>::new();
+    let delete = ServerAction::<DeleteAccount>::new();
     view! {
         <Title text="Your account"/>
         <div class="wrap narrow">
             <h1>"Your account"</h1>
             <RequireRole role=Role::Learner>
-                <AccountBody/>
+                <AccountBody password delete/>
             </RequireRole>
         </div>
     }
 }
 
 #[component]
-fn AccountBody() -> impl IntoView {
+fn AccountBody(
+    password: ServerAction<ChangePassword>,
+    delete: ServerAction<DeleteAccount>,
+) -> impl IntoView {
     let session = use_session();
-    let password = ServerAction::<ChangePassword>::new();
     let password_result = form_result(password.value());
-    let delete = ServerAction::<DeleteAccount>::new();
     let delete_result = form_result(delete.value());
     Effect::new(move |_| {
         if delete_result.get().is_some_and(|r| r.ok) {

@@ -146,24 +146,22 @@ pub async fn assign_trainer(
     .map_err(auth::storage_error)
 }
 
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    view! {
-        <Title text="Administration"/>
-        <div class="wrap">
-            <h1>"Administration"</h1>
-            <RequireRole role=Role::Admin>
-                <AdminBody/>
-            </RequireRole>
-        </div>
-    }
+type Overview = (Vec<Organisation>, Vec<UserRow>);
+
+#[derive(Clone, Copy)]
+struct AdminActions {
+    create: ServerAction<CreateOrganisation>,
+    toggle: ServerAction<SetOrganisationActive>,
+    role: ServerAction<SetUserRole>,
+    assign: ServerAction<AssignTrainer>,
+    data: Resource<Result<Overview, ServerFnError>>,
 }
 
 #[component]
-fn AdminBody() -> impl IntoView {
-    let session = use_session();
+pub fn AdminPage() -> impl IntoView {
+    // Actions and resources are created outside the role check's async
+    // block, so the server and the browser create them in the same order.
     let create = ServerAction::<CreateOrganisation>::new();
-    let create_result = form_result(create.value());
     let toggle = ServerAction::<SetOrganisationActive>::new();
     let role = ServerAction::<SetUserRole>::new();
     let assign = ServerAction::<AssignTrainer>::new();
@@ -178,6 +176,35 @@ fn AdminBody() -> impl IntoView {
         },
         |_| admin_overview(),
     );
+    let actions = AdminActions {
+        create,
+        toggle,
+        role,
+        assign,
+        data,
+    };
+    view! {
+        <Title text="Administration"/>
+        <div class="wrap">
+            <h1>"Administration"</h1>
+            <RequireRole role=Role::Admin>
+                <AdminBody actions/>
+            </RequireRole>
+        </div>
+    }
+}
+
+#[component]
+fn AdminBody(actions: AdminActions) -> impl IntoView {
+    let AdminActions {
+        create,
+        toggle,
+        role,
+        assign,
+        data,
+    } = actions;
+    let session = use_session();
+    let create_result = form_result(create.value());
     let action_error = move || {
         [
             toggle.value().get(),

@@ -63,20 +63,22 @@ pub async fn get_dashboard() -> Result<Dashboard, ServerFnError> {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // Resources are created here, not inside the role check's async block,
+    // so the server and the browser create them in the same order.
+    let data = Resource::new(|| (), |_| get_dashboard());
     view! {
         <Title text="Your dashboard"/>
         <div class="wrap">
             <h1>"Your dashboard"</h1>
             <RequireRole role=Role::Learner>
-                <DashboardBody/>
+                <DashboardBody data/>
             </RequireRole>
         </div>
     }
 }
 
 #[component]
-fn DashboardBody() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_dashboard());
+fn DashboardBody(data: Resource<Result<Dashboard, ServerFnError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading your progress…"</p> }>
             {move || Suspend::new(async move {

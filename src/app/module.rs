@@ -31,11 +31,27 @@ pub fn ModulePage() -> impl IntoView {
         },
         |(level, slug)| get_module(level, slug),
     );
+    // The progress control's action and resource live here, outside the
+    // async block that renders the module, so the server and the browser
+    // create them in the same order.
+    let complete = ServerAction::<super::progress::SetModuleComplete>::new();
+    let status = Resource::new(
+        move || {
+            let p = params.read();
+            (
+                p.get("level").unwrap_or_default(),
+                p.get("slug").unwrap_or_default(),
+                complete.version().get(),
+            )
+        },
+        |(level, slug, _)| super::progress::get_module_progress(level, slug),
+    );
+    let progress = Progress { complete, status };
     view! {
         <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading module…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some(page)) => view! { <ModuleView page/> }.into_any(),
+                    Ok(Some(page)) => view! { <ModuleView page progress/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <div class="wrap"><LoadError message=e.to_string()/></div> }.into_any(),
                 }
@@ -44,8 +60,15 @@ pub fn ModulePage() -> impl IntoView {
     }
 }
 
+/// The "mark as complete" action and the signed-in user's status.
+#[derive(Clone, Copy)]
+struct Progress {
+    complete: ServerAction<super::progress::SetModuleComplete>,
+    status: Resource<Result<Option<bool>, ServerFnError>>,
+}
+
 #[component]
-fn ModuleView(page: Page) -> impl IntoView {
+fn ModuleView(page: Page, progress: Progress) -> impl IntoView {
     let meta = page.meta;
     let level = meta.level;
     let toc = page.toc;
@@ -81,7 +104,7 @@ fn ModuleView(page: Page) -> impl IntoView {
                     })}
                 </section>
                 <div class="prose" inner_html=page.html></div>
-                <ProgressControl level=level.slug() slug=meta.slug.clone()/>
+                <ProgressControl level=level.slug() slug=meta.slug.clone() progress/>
             </article>
             <aside class="toc">
                 <nav aria-labelledby="toc-title">
@@ -108,17 +131,14 @@ fn ModuleView(page: Page) -> impl IntoView {
 /// "Mark as complete" for a signed-in learner; a note for visitors that
 /// nothing is recorded.
 #[component]
-fn ProgressControl(level: &'static str, slug: String) -> impl IntoView {
-    use super::progress::{get_module_progress, SetModuleComplete};
+fn ProgressControl(level: &'static str, slug: String, progress: Progress) -> impl IntoView {
     use super::session::{use_session, CsrfField};
     use leptos::form::ActionForm;
     let session = use_session();
-    let action = ServerAction::<SetModuleComplete>::new();
-    let slug_for_status = slug.clone();
-    let status = Resource::new(
-        move || action.version().get(),
-        move |_| get_module_progress(level.to_string(), slug_for_status.clone()),
-    );
+    let Progress {
+        complete: action,
+        status,
+    } = progress;
     view! {
         <section class="progress-box" aria-labelledby="progress-title">
             <h2 id="progress-title">"Your progress"</h2>

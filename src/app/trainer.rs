@@ -7,9 +7,12 @@ use leptos_meta::Title;
 use super::session::RequireRole;
 use crate::accounts::{LearnerRow, Organisation, Role};
 
+/// Organisations with their learners.
+pub type Cohort = Vec<(Organisation, Vec<LearnerRow>)>;
+
 /// A trainer's organisations with their learners (all organisations for an admin).
 #[server(input = GetUrl, endpoint = "trainer/cohort")]
-pub async fn get_cohort() -> Result<Vec<(Organisation, Vec<LearnerRow>)>, ServerFnError> {
+pub async fn get_cohort() -> Result<Cohort, ServerFnError> {
     use crate::server::auth;
     let user = auth::require_role(Role::Trainer).await?;
     let state = auth::state()?;
@@ -89,20 +92,21 @@ pub async fn get_learner(id: i64) -> Result<LearnerRow, ServerFnError> {
 
 #[component]
 pub fn TrainerPage() -> impl IntoView {
+    // Created outside the role check's async block (see DashboardPage).
+    let cohort = Resource::new(|| (), |_| get_cohort());
     view! {
         <Title text="Your cohorts"/>
         <div class="wrap">
             <h1>"Your cohorts"</h1>
             <RequireRole role=Role::Trainer>
-                <CohortBody/>
+                <CohortBody cohort/>
             </RequireRole>
         </div>
     }
 }
 
 #[component]
-fn CohortBody() -> impl IntoView {
-    let cohort = Resource::new(|| (), |_| get_cohort());
+fn CohortBody(cohort: Resource<Result<Cohort, ServerFnError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading cohorts…"</p> }>
             {move || Suspend::new(async move {
