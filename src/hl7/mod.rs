@@ -30,6 +30,8 @@
 
 mod builder;
 mod delimiters;
+mod dictionary;
+mod dictionary_data;
 mod encode;
 mod error;
 mod escape;
@@ -42,6 +44,11 @@ mod proptests;
 
 pub use builder::{MessageBuilder, SegmentBuilder, MAX_INDEX};
 pub use delimiters::{is_legal_delimiter, DelimiterError, Delimiters};
+pub use dictionary::{
+    component, component_in, data_type, describe, field, fields, message_type, segment, table_name,
+    table_numbers, table_value, table_values, trigger_event, ComponentDef, DataTypeDef,
+    Description, FieldDef, Optionality, Repeat, SegmentDef, Version,
+};
 pub use encode::{SegmentSeparator, MLLP_END, MLLP_START};
 pub use error::{
     line_column, BuildError, EscapeError, EscapeErrorKind, ParseError, ParseErrorKind, PathError,
