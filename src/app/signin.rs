@@ -45,7 +45,7 @@ pub async fn sign_in(
     {
         tracing::warn!(%address, "sign-in throttled");
         return Ok(FormResult::failure(
-            "Too many failed sign-ins. Wait 15 minutes and try again, or ask your trainer to reset your password.",
+            "Too many failed sign-ins. For your security, wait 15 minutes before trying again.",
         ));
     }
     let found = repo
