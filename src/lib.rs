@@ -12,6 +12,7 @@ pub mod content;
 pub mod hl7;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod synth;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
