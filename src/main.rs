@@ -88,16 +88,17 @@ mod cli {
         }
     }
 
-    fn block_on(f: impl std::future::Future<Output = Result<String, String>>) -> ExitCode {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
+    fn runtime(mut builder: tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
+        builder
             .enable_all()
             .build()
-        {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("pacs-academy: cannot start the async runtime: {e}");
-                return ExitCode::FAILURE;
-            }
+            .map_err(|e| eprintln!("pacs-academy: cannot start the async runtime: {e}"))
+            .ok()
+    }
+
+    fn block_on(f: impl std::future::Future<Output = Result<String, String>>) -> ExitCode {
+        let Some(runtime) = runtime(tokio::runtime::Builder::new_current_thread()) else {
+            return ExitCode::FAILURE;
         };
         match runtime.block_on(f) {
             Ok(message) => {
@@ -217,15 +218,8 @@ mod cli {
 
     fn serve(config: ServeConfig) -> ExitCode {
         server::init_tracing(&config.log_format);
-        let runtime = match tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("pacs-academy: cannot start the async runtime: {e}");
-                return ExitCode::FAILURE;
-            }
+        let Some(runtime) = runtime(tokio::runtime::Builder::new_multi_thread()) else {
+            return ExitCode::FAILURE;
         };
         match runtime.block_on(server::serve(config)) {
             Ok(()) => ExitCode::SUCCESS,

@@ -18,13 +18,7 @@ pub async fn change_password(
     auth::check_csrf(&csrf)?;
     let user = auth::require_user().await?;
     let state = auth::state()?;
-    let hash = state
-        .repo
-        .password_hash(user.id)
-        .await
-        .map_err(auth::storage_error)?
-        .unwrap_or_default();
-    if current.len() > 1024 || !auth::verify_password_blocking(current, hash).await {
+    if !auth::is_current_password(user.id, current).await? {
         return Ok(FormResult::invalid(vec![FieldError {
             field: "current".into(),
             message: "Your current password is not right.".into(),
@@ -73,13 +67,7 @@ pub async fn delete_account(
             message: "Tick the box to confirm.".into(),
         });
     }
-    let hash = state
-        .repo
-        .password_hash(user.id)
-        .await
-        .map_err(auth::storage_error)?
-        .unwrap_or_default();
-    if password.len() > 1024 || !auth::verify_password_blocking(password, hash).await {
+    if !auth::is_current_password(user.id, password).await? {
         errors.push(FieldError {
             field: "password".into(),
             message: "Your password is not right.".into(),

@@ -307,6 +307,21 @@ pub async fn require_role(role: Role) -> Result<User, ServerFnError> {
     }
 }
 
+/// Whether `password` is the user's current password (for changing it or
+/// deleting the account).
+pub async fn is_current_password(user_id: i64, password: String) -> Result<bool, ServerFnError> {
+    if password.is_empty() || password.len() > 1024 {
+        return Ok(false);
+    }
+    let hash = state()?
+        .repo
+        .password_hash(user_id)
+        .await
+        .map_err(storage_error)?
+        .unwrap_or_default();
+    Ok(verify_password_blocking(password, hash).await)
+}
+
 /// Starts a session for `user_id` and sets its cookie.
 pub async fn start_session(user_id: i64) -> Result<(), ServerFnError> {
     let state = state()?;
