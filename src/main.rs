@@ -41,6 +41,59 @@ mod cli {
             #[command(subcommand)]
             command: OrganisationCommand,
         },
+        /// Synthetic HL7 v2 test messages, and field-by-field explanations.
+        Hl7 {
+            #[command(subcommand)]
+            command: Hl7Command,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum Hl7Command {
+        /// Write synthetic messages (segments one per line, a blank line between messages).
+        Generate {
+            /// ADT^A01, ADT^A02, ADT^A03, ADT^A04, ADT^A08, ADT^A11, ADT^A40, ORM^O01, OMI^O23,
+            /// ORU^R01, SIU^S12, ACK^AA, ACK^AE or ACK^AR.
+            #[arg(long, value_parser = parse_event)]
+            event: pacs_academy::synth::Event,
+            /// The same seed always gives the same messages.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+            count: u32,
+            /// Base date and time of the messages, YYYYMMDDHHMMSS.
+            #[arg(long, default_value = "20250314090000", value_parser = parse_base)]
+            base: pacs_academy::synth::DateTime,
+        },
+        /// Explain a message field by field: path, name, value.
+        Explain {
+            /// A file holding one message, or `-` (the default) for standard input.
+            #[arg(default_value = "-")]
+            file: PathBuf,
+        },
+    }
+
+    fn parse_event(text: &str) -> Result<pacs_academy::synth::Event, String> {
+        pacs_academy::synth::Event::parse(text).ok_or_else(|| {
+            format!("unknown event `{text}`; try ADT^A01, ADT^A40, ORM^O01, OMI^O23, ORU^R01, SIU^S12 or ACK^AA")
+        })
+    }
+
+    fn parse_base(s: &str) -> Result<pacs_academy::synth::DateTime, String> {
+        let bad = || format!("`{s}` is not a date and time written YYYYMMDDHHMMSS");
+        if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n = |a: usize, b: usize| s[a..b].parse::<u8>().map_err(|_| bad());
+        pacs_academy::synth::DateTime::new(
+            s[..4].parse().map_err(|_| bad())?,
+            n(4, 6)?,
+            n(6, 8)?,
+            n(8, 10)?,
+            n(10, 12)?,
+            n(12, 14)?,
+        )
+        .ok_or_else(bad)
     }
 
     #[derive(Subcommand)]
@@ -85,7 +138,105 @@ mod cli {
             Command::CheckContent { dir } => check_content(&dir),
             Command::User { command } => block_on(user_command(command)),
             Command::Organisation { command } => block_on(organisation_command(command)),
+            Command::Hl7 { command } => hl7_command(command),
         }
+    }
+
+    fn hl7_command(command: Hl7Command) -> ExitCode {
+        use std::io::{Read, Write};
+        match command {
+            Hl7Command::Generate {
+                event,
+                seed,
+                count,
+                base,
+            } => {
+                let out = std::io::stdout();
+                let mut out = std::io::BufWriter::new(out.lock());
+                for (n, g) in pacs_academy::synth::generate_many(event, seed, base, count as usize)
+                    .iter()
+                    .enumerate()
+                {
+                    let sep = if n > 0 { "\n" } else { "" };
+                    if write!(out, "{sep}{}", g.er7.replace('\r', "\n")).is_err() {
+                        return ExitCode::FAILURE;
+                    }
+                }
+                if out.flush().is_err() {
+                    return ExitCode::FAILURE;
+                }
+                ExitCode::SUCCESS
+            }
+            Hl7Command::Explain { file } => {
+                let mut text = String::new();
+                let read = if file.as_os_str() == "-" {
+                    std::io::stdin().read_to_string(&mut text).map(|_| ())
+                } else {
+                    std::fs::read(&file)
+                        .map(|bytes| text = String::from_utf8_lossy(&bytes).into_owned())
+                };
+                if let Err(e) = read {
+                    eprintln!("pacs-academy: cannot read {}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+                match explain(&text) {
+                    Ok(lines) => {
+                        print!("{lines}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("pacs-academy: {}: {e}", file.display());
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+        }
+    }
+
+    /// One line per non-empty value: path, name (from the dictionary of the
+    /// message's version), value, and the table meaning where one is known.
+    fn explain(text: &str) -> Result<String, pacs_academy::hl7::ParseError> {
+        use pacs_academy::hl7;
+        let message = hl7::parse(text)?;
+        let version = message
+            .version()
+            .as_deref()
+            .and_then(hl7::Version::from_msh12)
+            .unwrap_or(hl7::Version::V2_5_1);
+        let mut out = String::new();
+        if let Some(t) = message.message_type() {
+            let event = t
+                .trigger
+                .as_deref()
+                .and_then(hl7::trigger_event)
+                .unwrap_or("");
+            out.push_str(&format!("# {t} {event}\n"));
+        }
+        for leaf in message.leaves() {
+            let d = hl7::describe(version, &leaf.path);
+            let name = d
+                .as_ref()
+                .map(|d| {
+                    let mut parts: Vec<&str> = d.field.iter().map(|f| f.name).collect();
+                    parts.extend(d.component.iter().map(|c| c.name));
+                    parts.extend(d.subcomponent.iter().map(|c| c.name));
+                    parts.join(" / ")
+                })
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "(not in the dictionary)".into());
+            let meaning = d
+                .and_then(|d| d.table)
+                .and_then(|t| hl7::table_value(&format!("{t:04}"), &leaf.value))
+                .map(|m| format!("  ({m})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{:<14} {:<48} {}{meaning}\n",
+                leaf.path.to_string(),
+                name,
+                leaf.value
+            ));
+        }
+        Ok(out)
     }
 
     fn runtime(mut builder: tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
