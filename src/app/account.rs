@@ -4,7 +4,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::session::{form_result, go_to, use_session, CsrfField, Field, FormMessage, RequireRole};
+use super::session::{
+    form_result, go_to_on_success, use_session, CsrfField, Field, FormMessage, RequireRole,
+};
 use crate::accounts::{FormResult, Role};
 
 #[server(endpoint = "account/password")]
@@ -124,11 +126,7 @@ fn AccountBody(
     let session = use_session();
     let password_result = form_result(password.value());
     let delete_result = form_result(delete.value());
-    Effect::new(move |_| {
-        if delete_result.get().is_some_and(|r| r.ok) {
-            go_to("/");
-        }
-    });
+    go_to_on_success(delete_result, "/");
     let confirm_error = move || delete_result.get().and_then(|r| r.error_for("confirm"));
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>

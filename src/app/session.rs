@@ -66,6 +66,15 @@ pub fn form_result(
     })
 }
 
+/// Once a form succeeds, loads `path` (a full load, see [`go_to`]).
+pub fn go_to_on_success(result: Signal<Option<FormResult>>, path: &'static str) {
+    Effect::new(move |_| {
+        if result.get().is_some_and(|r| r.ok) {
+            go_to(path);
+        }
+    });
+}
+
 /// Loads the page in the browser (a full load, so every part of the page
 /// sees the new session).
 pub fn go_to(_path: &str) {

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::session::{form_result, go_to, use_session, CsrfField, Field, FormMessage};
+use super::session::{form_result, go_to_on_success, use_session, CsrfField, Field, FormMessage};
 use crate::accounts::FormResult;
 
 #[server(endpoint = "account/sign_in")]
@@ -81,11 +81,7 @@ pub async fn sign_in(
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let result = form_result(action.value());
-    Effect::new(move |_| {
-        if result.get().is_some_and(|r| r.ok) {
-            go_to("/dashboard");
-        }
-    });
+    go_to_on_success(result, "/dashboard");
     let session = use_session();
     view! {
         <Title text="Sign in"/>

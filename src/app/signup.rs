@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
 
-use super::session::{form_result, go_to, use_session, CsrfField, Field, FormMessage};
+use super::session::{form_result, go_to_on_success, use_session, CsrfField, Field, FormMessage};
 use crate::accounts::{FormResult, Organisation};
 
 /// Organisations a learner can choose when signing up.
@@ -99,11 +99,7 @@ pub async fn sign_up(
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let result = form_result(action.value());
-    Effect::new(move |_| {
-        if result.get().is_some_and(|r| r.ok) {
-            go_to("/dashboard");
-        }
-    });
+    go_to_on_success(result, "/dashboard");
     let session = use_session();
     let organisations = Resource::new(|| (), |_| list_organisations());
     let org_error = move || result.get().and_then(|r| r.error_for("organisation"));
