@@ -9,6 +9,10 @@
 pub mod accounts;
 pub mod app;
 pub mod content;
+pub mod dicom;
+pub mod exam;
+pub mod exercise;
+pub mod explorer;
 pub mod hl7;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -20,6 +24,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
     in_page_links::install();
+    explorer::behaviour::install();
     // Lets browser tests wait for a live page instead of guessing.
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(

@@ -1,6 +1,11 @@
 //! The `pacs-academy` command: serve the site, or check course content.
 
 #[cfg(feature = "ssr")]
+mod dicom_cli;
+#[cfg(feature = "ssr")]
+mod questions_cli;
+
+#[cfg(feature = "ssr")]
 mod cli {
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -45,6 +50,16 @@ mod cli {
         Hl7 {
             #[command(subcommand)]
             command: Hl7Command,
+        },
+        /// DICOM files: dump them element by element.
+        Dicom {
+            #[command(subcommand)]
+            command: crate::dicom_cli::DicomCommand,
+        },
+        /// Exam questions: import Moodle GIFT or Aiken, export the bank as GIFT.
+        Questions {
+            #[command(subcommand)]
+            command: crate::questions_cli::QuestionsCommand,
         },
     }
 
@@ -139,6 +154,8 @@ mod cli {
             Command::User { command } => block_on(user_command(command)),
             Command::Organisation { command } => block_on(organisation_command(command)),
             Command::Hl7 { command } => hl7_command(command),
+            Command::Dicom { command } => crate::dicom_cli::run(command),
+            Command::Questions { command } => crate::questions_cli::run(command),
         }
     }
 
@@ -196,44 +213,20 @@ mod cli {
     /// One line per non-empty value: path, name (from the dictionary of the
     /// message's version), value, and the table meaning where one is known.
     fn explain(text: &str) -> Result<String, pacs_academy::hl7::ParseError> {
-        use pacs_academy::hl7;
-        let message = hl7::parse(text)?;
-        let version = message
-            .version()
-            .as_deref()
-            .and_then(hl7::Version::from_msh12)
-            .unwrap_or(hl7::Version::V2_5_1);
+        use pacs_academy::explorer::{explain_hl7, hl7::message_summary};
+        let message = pacs_academy::hl7::parse(text)?;
         let mut out = String::new();
-        if let Some(t) = message.message_type() {
-            let event = t
-                .trigger
-                .as_deref()
-                .and_then(hl7::trigger_event)
-                .unwrap_or("");
-            out.push_str(&format!("# {t} {event}\n"));
+        if let Some(summary) = message_summary(&message) {
+            out.push_str(&format!("# {summary}\n"));
         }
-        for leaf in message.leaves() {
-            let d = hl7::describe(version, &leaf.path);
-            let name = d
-                .as_ref()
-                .map(|d| {
-                    let mut parts: Vec<&str> = d.field.iter().map(|f| f.name).collect();
-                    parts.extend(d.component.iter().map(|c| c.name));
-                    parts.extend(d.subcomponent.iter().map(|c| c.name));
-                    parts.join(" / ")
-                })
-                .filter(|n| !n.is_empty())
+        for row in explain_hl7(&message) {
+            let name = row
+                .full_name
                 .unwrap_or_else(|| "(not in the dictionary)".into());
-            let meaning = d
-                .and_then(|d| d.table)
-                .and_then(|t| hl7::table_value(&format!("{t:04}"), &leaf.value))
-                .map(|m| format!("  ({m})"))
-                .unwrap_or_default();
+            let meaning = row.meaning.map(|m| format!("  ({m})")).unwrap_or_default();
             out.push_str(&format!(
                 "{:<14} {:<48} {}{meaning}\n",
-                leaf.path.to_string(),
-                name,
-                leaf.value
+                row.path, name, row.value
             ));
         }
         Ok(out)

@@ -67,7 +67,7 @@ fn explain_names_each_field_and_table_meanings() {
     let message = generate(&["--event", "ADT^A01", "--seed", "7"]);
     let (code, out, err) = explain(&message);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("# ADT^A01^ADT_A01 Admit"), "{out}");
+    assert!(out.starts_with("# ADT^A01^ADT_A01 — Admit"), "{out}");
     let line = |path: &str| {
         out.lines()
             .find(|l| l.split_whitespace().next() == Some(path))

@@ -13,6 +13,11 @@ pub mod admin;
 pub mod components;
 pub mod course;
 pub mod dashboard;
+pub mod dicom_lab;
+pub mod explain_dicom;
+pub mod exercises;
+pub mod explain_hl7;
+pub mod hl7_lab;
 pub mod home;
 pub mod module;
 pub mod not_found;
@@ -26,6 +31,11 @@ use account::AccountPage;
 use admin::AdminPage;
 use course::CoursePage;
 use dashboard::DashboardPage;
+use dicom_lab::DicomLabPage;
+use explain_dicom::ExplainDicomPage;
+use exercises::{ExerciseListPage, ExercisePage};
+use explain_hl7::ExplainHl7Page;
+use hl7_lab::Hl7LabPage;
 use home::HomePage;
 use module::ModulePage;
 use not_found::NotFound;
@@ -77,6 +87,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/trainer") view=TrainerPage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/hl7") view=Hl7LabPage/>
+                    <Route path=path!("/hl7/explain") view=ExplainHl7Page/>
+                    <Route path=path!("/dicom") view=DicomLabPage/>
+                    <Route path=path!("/dicom/explain") view=ExplainDicomPage/>
+                    <Route path=path!("/exercises") view=ExerciseListPage/>
+                    <Route path=path!("/exercises/:kind/:difficulty/:seed") view=ExercisePage ssr=SsrMode::Async/>
                     <Route path=path!("/:level") view=CoursePage ssr=SsrMode::Async/>
                     <Route path=path!("/:level/:slug") view=ModulePage ssr=SsrMode::Async/>
                 </Routes>
@@ -102,6 +118,9 @@ fn SiteHeader() -> impl IntoView {
                     <ul>
                         <li><A href="/foundation">"Foundation"</A></li>
                         <li><A href="/intermediate">"Intermediate"</A></li>
+                        <li><A href="/hl7">"HL7 lab"</A></li>
+                        <li><A href="/dicom">"DICOM lab"</A></li>
+                        <li><A href="/exercises">"Exercises"</A></li>
                     </ul>
                 </nav>
                 <UserMenu/>

@@ -292,6 +292,8 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
         Parser::new_ext(body, options).into_offset_iter().collect();
 
     let mut r = Rendered::default();
+    // Blocks of our own markup, put in after sanitising; see trusted_token.
+    let mut trusted: Vec<String> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     used_ids.insert("footnotes".into(), 1);
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
@@ -393,10 +395,23 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
                     value: kind.clone(),
                     line,
                 });
-                emitted.push(Event::Html(CowStr::from(code_block_html(
-                    kind.as_deref(),
-                    &text,
-                ))));
+                let html = match kind.as_deref() {
+                    Some("hl7") => hl7_block_html(&text, trusted.len() + 1),
+                    Some("dicom") => dicom_block_html(&text, trusted.len() + 1),
+                    _ => None,
+                };
+                match html {
+                    // Our own markup, kept out of the sanitiser (which would
+                    // strip its ARIA and data attributes) and put in after.
+                    Some(html) => {
+                        emitted.push(Event::Html(CowStr::from(trusted_token(trusted.len()))));
+                        trusted.push(html);
+                    }
+                    None => emitted.push(Event::Html(CowStr::from(code_block_html(
+                        kind.as_deref(),
+                        &text,
+                    )))),
+                }
                 i = j;
             }
             Event::Start(Tag::Table(_)) => {
@@ -564,7 +579,58 @@ pub fn render(body: &str, first_line: usize) -> Rendered {
         r.heading_ids.push("footnotes".into());
     }
     r.html = sanitise(&html);
+    for (i, block) in trusted.iter().enumerate() {
+        r.html = r.html.replacen(&trusted_token(i), block, 1);
+    }
     r
+}
+
+/// Marks where a trusted block goes: private-use characters around its
+/// number, which the sanitiser keeps as text.
+fn trusted_token(n: usize) -> String {
+    format!("\u{F8FF}pacs-block-{n}\u{F8FF}")
+}
+
+/// A `dicom` block (a dcmdump-style listing) as bytes in an annotated hex
+/// dump beside the listing, when the listing reads (else highlighted text).
+fn dicom_block_html(text: &str, n: usize) -> Option<String> {
+    use crate::explorer::{dicom_explorer, DicomExplorerOptions};
+    let listing = crate::dicom::parse_listing(text).ok()?;
+    let bytes = crate::dicom::write_dataset(&listing.dataset, listing.transfer_syntax);
+    let parsed = crate::dicom::read_dataset(&bytes, listing.transfer_syntax);
+    let explorer = dicom_explorer(
+        &parsed,
+        &bytes,
+        &DicomExplorerOptions {
+            id: format!("dicom-block-{n}"),
+            label: Some(format!("DICOM data set, {} bytes", bytes.len())),
+        },
+    );
+    Some(format!(
+        "<figure class=\"code code-dicom explorer-figure\"><figcaption>DICOM data set as {} bytes ({})</figcaption>{explorer}</figure>\n",
+        bytes.len(),
+        listing.transfer_syntax.name()
+    ))
+}
+
+/// An `hl7` block as an interactive explorer, when the message parses (a
+/// block that does not parse, such as a deliberately broken example, stays
+/// highlighted text).
+fn hl7_block_html(text: &str, n: usize) -> Option<String> {
+    use crate::explorer::{hl7_explorer, Hl7ExplorerOptions};
+    let message = crate::hl7::parse(text.trim_end_matches(['\n', '\r'])).ok()?;
+    let explorer = hl7_explorer(
+        &message,
+        &Hl7ExplorerOptions {
+            id: format!("hl7-block-{n}"),
+            label: None,
+            hide_names: false,
+            name_switch: true,
+        },
+    );
+    Some(format!(
+        "<figure class=\"code code-hl7 explorer-figure\"><figcaption>HL7 v2 message</figcaption>{explorer}</figure>\n"
+    ))
 }
 
 fn undefined_footnote_references<T>(
@@ -713,7 +779,7 @@ mod tests {
         assert_eq!(kinds, [(Some("hl7"), 5), (None, 9), (None, 13)]);
         assert!(r.html.contains("HL7 v2 message"));
         assert!(
-            r.html.contains("<span class=\"hl7-seg\">MSH</span>"),
+            r.html.contains("<span class=\"hl7-seg\" aria-hidden=\"true\">MSH</span>"),
             "{}",
             r.html
         );
