@@ -367,11 +367,11 @@ async fn authorisation_matrix() {
             [S::UNAUTHORIZED, ok, ok, ok],
         ),
         (
-            "record an exercise attempt",
+            "check (and record) an exercise answer",
             Box::new(|who| {
-                post("/api/progress/attempt", who, "kind=read-value&level=foundation&topic=hl7-message-structure&seed=7&answer=x&correct=true&time_taken_ms=900")
+                post("/api/exercise/check", who, "kind=hl7-read-value&difficulty=foundation&seed=7&answer=%5B%5B%22answer%22%2C%22x%22%5D%5D&time_taken_ms=900")
             }),
-            [S::UNAUTHORIZED, ok, ok, ok],
+            [ok, ok, ok, ok],
         ),
         (
             "change password",
@@ -683,13 +683,102 @@ async fn bad_requests_get_clear_errors_not_500s() {
     let (status, body) = send(
         &w.app,
         post(
-            "/api/progress/attempt",
+            "/api/exercise/check",
             Who::Learner,
             &format!(
-                "kind=k&level=foundation&topic=t&seed=1&answer={long}&correct=true&time_taken_ms=1"
+                "kind=hl7-read-value&difficulty=foundation&seed=1&answer={long}&time_taken_ms=1"
             ),
         ),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+/// Percent-encodes a form value.
+fn form_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn exercise_answers_are_graded_and_recorded_by_the_server() {
+    use pacs_academy::exercise::{generate, grade, Answer, Difficulty, Kind};
+    let w = world().await;
+    let seed = 31;
+    // The right answer, as the feedback reveals it after a wrong attempt.
+    let (ex, key) = generate(Kind::Hl7ReadValue, Difficulty::Foundation, seed);
+    let right = grade(&ex, &key, &Answer::single("nothing like it")).parts[0]
+        .answer
+        .clone();
+    assert!(!right.is_empty());
+    let check = |answer: &str| {
+        let json = serde_json::to_string(&vec![("answer", answer)]).unwrap();
+        post(
+            "/api/exercise/check",
+            Who::Learner,
+            &format!(
+                "kind=hl7-read-value&difficulty=foundation&seed={seed}&answer={}&time_taken_ms=1200",
+                form_value(&json)
+            ),
+        )
+    };
+    let (status, body) = send(&w.app, check(&right)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["feedback"]["correct"], true, "{body}");
+    assert_eq!(v["recorded"], true);
+    let (_, body) = send(&w.app, check("definitely wrong")).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["feedback"]["correct"], false);
+    // The verdicts stored are the server's own.
+    let attempts = w.db.attempts(w.learner_a).await.unwrap();
+    let verdicts: Vec<bool> = attempts.iter().map(|a| a.attempt.correct).collect();
+    assert_eq!(verdicts.len(), 2);
+    assert!(verdicts.contains(&true) && verdicts.contains(&false));
+    assert!(attempts
+        .iter()
+        .all(|a| a.attempt.kind == "hl7-read-value" && a.attempt.seed == seed));
+    // A client cannot claim a verdict: an extra `correct` field is refused
+    // or ignored, never believed.
+    let (status, body) = send(
+        &w.app,
+        post(
+            "/api/exercise/check",
+            Who::Learner,
+            &format!("kind=hl7-read-value&difficulty=foundation&seed={seed}&answer=%5B%5D&time_taken_ms=1&correct=true"),
+        ),
+    )
+    .await;
+    if status == StatusCode::OK {
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["feedback"]["correct"], false, "{body}");
+    } else {
+        assert!(status.is_client_error(), "{status}");
+    }
+    // Bad input says why.
+    let (status, body) = send(
+        &w.app,
+        post(
+            "/api/exercise/check",
+            Who::Learner,
+            "kind=hl7-read-value&difficulty=foundation&seed=1&answer=not-json&time_taken_ms=1",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("list of [part, value] pairs"), "{body}");
+    let (status, _) = send(
+        &w.app,
+        post(
+            "/api/exercise/check",
+            Who::Learner,
+            "kind=no-such&difficulty=foundation&seed=1&answer=%5B%5D&time_taken_ms=1",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -430,6 +430,65 @@ fn hex_html(
     out.push_str("</div>");
 }
 
+/// A plain hex dump (offset, hex, ASCII) with no annotations, for
+/// exercises where the annotations would give the answer away. The bytes in
+/// `highlight` (start, length) are marked.
+pub fn plain_hex(bytes: &[u8], highlight: Option<(usize, usize)>, caption: &str) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 + 256);
+    let _ = write!(
+        out,
+        "<figure class=\"plain-hex\"><figcaption>{}</figcaption><pre tabindex=\"0\">",
+        escape(caption)
+    );
+    let marked = |i: usize| highlight.is_some_and(|(s, l)| i >= s && i < s + l);
+    for (line, chunk) in bytes.chunks(LINE).enumerate() {
+        let base = line * LINE;
+        let _ = write!(out, "<span class=\"dcm-off\">{base:08X}</span>");
+        let mut open = false;
+        for (i, b) in chunk.iter().enumerate() {
+            let on = marked(base + i);
+            if on && !open {
+                out.push_str("<mark>");
+                open = true;
+            } else if !on && open {
+                out.push_str("</mark>");
+                open = false;
+            }
+            let _ = write!(out, "{b:02X}");
+            if i + 1 < chunk.len() {
+                out.push(' ');
+            }
+        }
+        if open {
+            out.push_str("</mark>");
+        }
+        for _ in chunk.len()..LINE {
+            out.push_str("   ");
+        }
+        out.push_str("  ");
+        for &b in chunk {
+            let c = if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            };
+            escape_into(&mut out, c.encode_utf8(&mut [0; 4]));
+        }
+        out.push('\n');
+    }
+    out.push_str("</pre>");
+    if let Some((s, l)) = highlight {
+        let _ = write!(
+            out,
+            "<p class=\"fine\">Highlighted: bytes {s}–{} (0x{s:X}–0x{:X}).</p>",
+            s + l.max(1) - 1,
+            s + l.max(1) - 1
+        );
+    }
+    out.push_str("</figure>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +540,14 @@ mod tests {
             2,
             "one in the tree, one in the bytes"
         );
+    }
+
+    #[test]
+    fn plain_hex_marks_the_highlight_only() {
+        let html = plain_hex(&[0x10, 0x00, 0x10, 0x00, b'P', b'N'], Some((4, 2)), "x");
+        assert!(html.contains("10 00 10 00 <mark>50 4E</mark>"), "{html}");
+        assert!(html.contains("......PN") || html.contains("PN"));
+        assert!(html.contains("bytes 4–5"));
     }
 
     #[test]

@@ -411,6 +411,66 @@ impl Renderer<'_> {
     }
 }
 
+/// A message that does not parse (an exercise's deliberately broken one),
+/// shown one segment per line: each line is a selectable part whose path is
+/// its segment (`PID`, `OBX[2]`), so a learner can still point at it.
+pub fn hl7_lines_explorer(text: &str, options: &Hl7ExplorerOptions) -> String {
+    let id = if options.id.is_empty() {
+        "hl7x"
+    } else {
+        &options.id
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<div class=\"hl7-explorer\" data-explorer=\"hl7\" id=\"{id}\"><div class=\"explorer-toolbar\">\
+         <p class=\"explorer-keys\" id=\"{id}-keys\">This message does not parse, so only its segments can be \
+         selected: ↑ ↓ move, Enter selects.</p></div>\
+         <div class=\"hl7-message\" role=\"tree\" aria-label=\"{}\" aria-describedby=\"{id}-keys\">",
+        escape(options.label.as_deref().unwrap_or("HL7 message"))
+    );
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut first = true;
+    for line in text.split(['\r', '\n']).filter(|l| !l.is_empty()) {
+        let seg: String = line.chars().take(3).collect();
+        let n = match seen.iter_mut().find(|(s, _)| *s == seg) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((seg.clone(), 1));
+                1
+            }
+        };
+        let path = if n > 1 {
+            format!("{seg}[{n}]")
+        } else {
+            seg.clone()
+        };
+        let tabindex = if std::mem::take(&mut first) {
+            "0"
+        } else {
+            "-1"
+        };
+        let _ = write!(
+            out,
+            "<div class=\"hl7-part level-1\" role=\"treeitem\" aria-level=\"1\" tabindex=\"{tabindex}\" \
+             aria-selected=\"false\" data-path=\"{}\" data-value=\"{}\" aria-label=\"{}\">{}</div>",
+            escape(&path),
+            escape(line),
+            escape(&format!("{path}: {line}")),
+            escape(line)
+        );
+    }
+    let _ = write!(
+        out,
+        "</div><div class=\"explorer-details\" id=\"{id}-details\"><p class=\"explorer-empty\">\
+         Select a segment.</p></div></div>"
+    );
+    out
+}
+
 /// `text[from..to]`, or "" if the bounds are not on character boundaries.
 fn slice(text: &str, from: usize, to: usize) -> &str {
     text.get(from..to).unwrap_or("")

@@ -1,0 +1,148 @@
+import { test, expect, Page } from "@playwright/test";
+import { gotoHydrated } from "./helpers";
+
+type PartInfo = { name: string; type: "text" | "choice" };
+
+/** The parts of the answer form, read from the page. */
+async function parts(page: Page): Promise<PartInfo[]> {
+  return page.locator(".exercise-form").evaluate((form) => {
+    const out: { name: string; type: "text" | "choice" }[] = [];
+    form.querySelectorAll("input").forEach((i) => {
+      const input = i as HTMLInputElement;
+      if (out.some((p) => p.name === input.name)) return;
+      out.push({ name: input.name, type: input.type === "text" ? "text" : "choice" });
+    });
+    return out;
+  });
+}
+
+/** Chooses the options whose labels are (or, with `avoid`, are not) `texts`. */
+async function choose(page: Page, name: string, texts: string[], avoid = false) {
+  const options = page.locator(`.exercise-form input[name="${name}"]`);
+  const n = await options.count();
+  let picked = 0;
+  for (let i = 0; i < n; i++) {
+    const input = options.nth(i);
+    const id = (await input.getAttribute("id"))!;
+    const label = (await page.locator(`label[for="${id}"]`).textContent())!.trim();
+    const match = texts.includes(label);
+    if (match !== avoid && (picked === 0 || !avoid)) {
+      await input.check();
+      picked++;
+    }
+  }
+  expect(picked, `options for ${name}`).toBeGreaterThan(0);
+}
+
+async function check(page: Page) {
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  const heading = page.locator("#feedback-title");
+  await expect(heading).toBeVisible();
+  return (await heading.textContent())!.trim();
+}
+
+/** The right answer of each part, as the feedback shows it. */
+async function revealed(page: Page): Promise<Record<string, string>> {
+  return page.locator(".feedback [data-part]").evaluateAll((els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute("data-part")!, e.getAttribute("data-answer") ?? ""])),
+  );
+}
+
+const HL7_KINDS = [
+  "hl7-read-value",
+  "hl7-locate-field",
+  "hl7-trigger-event",
+  "hl7-spot-defect",
+  "hl7-merge",
+  "hl7-build-ack",
+];
+
+for (const kind of HL7_KINDS) {
+  for (const difficulty of ["foundation", "intermediate"]) {
+    test(`${kind} (${difficulty}): answered wrong, then right`, async ({ page }) => {
+      const path = `/exercises/${kind}/${difficulty}/1234`;
+      await gotoHydrated(page, path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const form = await parts(page);
+      expect(form.length).toBeGreaterThan(0);
+
+      // 1. Text parts get a wrong answer and choices are left open: the
+      //    feedback says so and shows the right answer of every part.
+      for (const p of form) {
+        if (p.type === "text") await page.locator(`#answer-${p.name}`).fill("ZZZ-99");
+      }
+      expect(await check(page)).toBe("Not quite");
+      const answers = await revealed(page);
+      for (const p of form) expect(answers[p.name], `answer for ${p.name}`).toBeTruthy();
+
+      // 2. Every part answered, one of them wrong: still not right.
+      await page.getByRole("button", { name: "Try again" }).click();
+      await expect(page.locator("#feedback-title")).toHaveCount(0);
+      const [wrongPart] = form;
+      for (const p of form) {
+        const wrong = p === wrongPart;
+        if (p.type === "text") {
+          await page.locator(`#answer-${p.name}`).fill(wrong ? "ZZZ-99" : answers[p.name]);
+        } else {
+          await choose(page, p.name, answers[p.name].split("; "), wrong);
+        }
+      }
+      expect(await check(page)).toBe("Not quite");
+      await expect(page.locator(`.feedback [data-part="${wrongPart.name}"]`).first()).toHaveClass(/part-wrong|part-feedback-single/);
+
+      // 3. All right. A location is picked by clicking the message where the
+      //    part is in it.
+      await page.getByRole("button", { name: "Try again" }).click();
+      for (const p of form) {
+        if (p.type === "choice") {
+          await choose(page, p.name, answers[p.name].split("; "));
+          continue;
+        }
+        const input = page.locator(`#answer-${p.name}`);
+        const target = page.locator(`#exercise-material [data-path="${answers[p.name]}"]`);
+        if ((await input.getAttribute("class"))?.includes("path-input") && (await target.count()) === 1) {
+          await target.click({ position: { x: 1, y: 1 } });
+          await expect(input).not.toHaveValue("");
+          await expect(target).toHaveAttribute("aria-selected", /true|false/);
+        }
+        await input.fill(answers[p.name]);
+      }
+      expect(await check(page)).toBe("Correct");
+      await expect(page.locator(".feedback .explanation")).not.toBeEmpty();
+      const learn = page.locator(".feedback").getByRole("link").first();
+      expect(await learn.getAttribute("href")).toMatch(/^\/(foundation|intermediate)\/[a-z0-9-]+#[a-z0-9-]+$/);
+
+      // The same address gives the same exercise.
+      const prompt = await page.locator(".exercise-prompt").textContent();
+      await gotoHydrated(page, path);
+      await expect(page.locator(".exercise-prompt")).toHaveText(prompt!);
+    });
+  }
+}
+
+test("the exercise list links every kind at both levels", async ({ page }) => {
+  await gotoHydrated(page, "/exercises");
+  for (const kind of HL7_KINDS) {
+    await expect(page.locator(`a[href^="/exercises/${kind}/foundation/"]`)).toHaveCount(1);
+    await expect(page.locator(`a[href^="/exercises/${kind}/intermediate/"]`)).toHaveCount(1);
+  }
+  await page.locator(`a[href^="/exercises/hl7-read-value/foundation/"]`).click();
+  await expect(page).toHaveURL(/\/exercises\/hl7-read-value\/foundation\/\d+$/);
+  await expect(page.getByRole("button", { name: "Check my answer" })).toBeVisible();
+});
+
+test("locating a field: clicking the message fills the answer", async ({ page }) => {
+  await gotoHydrated(page, "/exercises/hl7-locate-field/foundation/77");
+  const part = page.locator('#exercise-material [data-path="PID-5"]');
+  await part.click({ position: { x: 1, y: 1 } });
+  await expect(page.locator(".path-input")).toHaveValue(/^PID-5/);
+});
+
+test("anonymous attempts are graded but not recorded; an unknown kind is a 404", async ({ page }) => {
+  const res = await page.goto("/exercises/no-such-kind/foundation/1");
+  expect(res!.status()).toBe(404);
+  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/5");
+  await page.locator("#answer-answer").fill("nothing");
+  await check(page);
+  await expect(page.locator(".feedback")).toContainText("sign in");
+});

@@ -1,0 +1,665 @@
+//! Graded decoding exercises: the list of kinds, and one exercise page per
+//! kind, difficulty and seed (`/exercises/hl7-read-value/foundation/42`), so
+//! a link always reproduces the same exercise.
+//!
+//! The server makes the exercise and grades the answer: the browser gets
+//! the question and the material, never the key, and an attempt is recorded
+//! with the server's own verdict.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use super::not_found::NotFound;
+use super::session::{error_text, use_session};
+use crate::exercise::{AnswerForm, Difficulty, Exercise, Feedback, Part};
+#[cfg(feature = "ssr")]
+use crate::exercise::{Kind, Material};
+
+/// One kind on the list page, with fresh seeds for both difficulties.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCard {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub standard: String,
+    pub foundation_seed: u64,
+    pub intermediate_seed: u64,
+}
+
+/// Every exercise kind, with a fresh random seed for each difficulty.
+#[server(input = GetUrl, endpoint = "exercise/list")]
+pub async fn list_exercises() -> Result<Vec<KindCard>, ServerFnError> {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    Ok(Kind::ALL
+        .iter()
+        .map(|k| KindCard {
+            slug: k.slug().into(),
+            title: k.title().into(),
+            summary: k.summary().into(),
+            standard: format!("{:?}", k.standard()).to_uppercase(),
+            foundation_seed: rng.random_range(1..1_000_000),
+            intermediate_seed: rng.random_range(1..1_000_000),
+        })
+        .collect())
+}
+
+/// An exercise as the page shows it: the public part and, for HL7
+/// material, the explorer's markup.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseView {
+    pub exercise: Exercise,
+    /// The material as an interactive explorer (HTML made by the server).
+    pub explorer: Option<String>,
+    /// The seed of the "next exercise" link.
+    pub next_seed: u64,
+}
+
+/// The explorer id on an exercise page.
+pub const EXPLORER_ID: &str = "exercise-material";
+
+#[cfg(feature = "ssr")]
+fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, Difficulty)> {
+    Some((Kind::from_slug(kind)?, Difficulty::from_slug(difficulty)?))
+}
+
+/// The exercise for `kind`, `difficulty` and `seed`; `None` if the kind or
+/// difficulty is unknown.
+#[server(input = GetUrl, endpoint = "exercise/get")]
+pub async fn get_exercise(
+    kind: String,
+    difficulty: String,
+    seed: u64,
+) -> Result<Option<ExerciseView>, ServerFnError> {
+    let Some((kind, difficulty)) = parse_key(&kind, &difficulty) else {
+        return Ok(None);
+    };
+    let (exercise, _key) = crate::exercise::generate(kind, difficulty, seed);
+    let explorer = material_html(&exercise);
+    Ok(Some(ExerciseView {
+        exercise,
+        explorer,
+        next_seed: crate::synth::derive_seed(seed, 1) % 1_000_000,
+    }))
+}
+
+/// The material as HTML, made on the server: an explorer for HL7 (a line
+/// explorer when the message is broken on purpose), a plain hex dump for
+/// bytes, text for listings and logs, and tables.
+#[cfg(feature = "ssr")]
+fn material_html(exercise: &Exercise) -> Option<String> {
+    let mut out = String::new();
+    let mut count = 0;
+    render_material(&exercise.material, &mut out, &mut count);
+    Some(out)
+}
+
+#[cfg(feature = "ssr")]
+fn render_material(material: &Material, out: &mut String, count: &mut usize) {
+    use crate::explorer::dicom::plain_hex;
+    use crate::explorer::hl7::hl7_lines_explorer;
+    use crate::explorer::{hl7_explorer, Hl7ExplorerOptions};
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    *count += 1;
+    match material {
+        Material::Hl7 { er7 } => {
+            let options = Hl7ExplorerOptions {
+                id: EXPLORER_ID.into(),
+                label: Some("Exercise message".into()),
+                hide_names: false,
+                name_switch: true,
+            };
+            out.push_str(&match crate::hl7::parse(er7) {
+                Ok(message) => hl7_explorer(&message, &options),
+                Err(_) => hl7_lines_explorer(er7, &options),
+            });
+        }
+        Material::Text(t) => {
+            out.push_str(&format!(
+                "<pre class=\"material-text\" tabindex=\"0\" aria-label=\"Exercise text {count}\">{}</pre>",
+                esc(t)
+            ));
+        }
+        Material::DicomBytes {
+            bytes,
+            highlight,
+            caption,
+        } => out.push_str(&plain_hex(bytes, *highlight, caption)),
+        Material::DicomListing { listing, caption } => out.push_str(&format!(
+            "<figure class=\"code code-dicom\"><figcaption>{}</figcaption><pre tabindex=\"0\"><code class=\"language-dicom\">{}</code></pre></figure>",
+            esc(caption),
+            crate::content::render::highlight_dicom(listing)
+        )),
+        Material::Table {
+            caption,
+            columns,
+            rows,
+        } => {
+            let id = format!("material-table-{count}");
+            out.push_str(&format!(
+                "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\"><table><caption id=\"{id}\">{}</caption><thead><tr>",
+                esc(caption)
+            ));
+            for c in columns {
+                out.push_str(&format!("<th scope=\"col\">{}</th>", esc(c)));
+            }
+            out.push_str("</tr></thead><tbody>");
+            for row in rows {
+                out.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    if i == 0 {
+                        out.push_str(&format!("<th scope=\"row\">{}</th>", esc(cell)));
+                    } else {
+                        out.push_str(&format!("<td>{}</td>", esc(cell)));
+                    }
+                }
+                out.push_str("</tr>");
+            }
+            out.push_str("</tbody></table></div>");
+        }
+        Material::Several(parts) => {
+            for part in parts {
+                render_material(part, out, count);
+            }
+        }
+    }
+}
+
+/// What the learner gets back after answering.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checked {
+    pub feedback: Feedback,
+    /// Whether the attempt was recorded (signed-in learners only).
+    pub recorded: bool,
+}
+
+/// Grades an answer on the server and records the attempt for a signed-in
+/// learner. `answer` is JSON: `[["part name", "value"], ...]`.
+#[server(endpoint = "exercise/check")]
+pub async fn check_exercise(
+    csrf: String,
+    kind: String,
+    difficulty: String,
+    seed: u64,
+    answer: String,
+    time_taken_ms: u64,
+) -> Result<Checked, ServerFnError> {
+    use crate::content::Level;
+    use crate::exercise::Answer;
+    use crate::server::repo::NewAttempt;
+    use crate::server::{auth, db::now};
+    use axum::http::StatusCode;
+    auth::check_csrf(&csrf)?;
+    let bad = |what: &str| auth::deny(StatusCode::BAD_REQUEST, what);
+    let (kind, difficulty) =
+        parse_key(&kind, &difficulty).ok_or_else(|| bad("There is no such exercise."))?;
+    if answer.len() > 4096 {
+        return Err(bad("The answer is longer than 4096 bytes."));
+    }
+    let parts: Vec<(String, String)> = serde_json::from_str(&answer).map_err(|e| {
+        bad(&format!(
+            "The answer is not a list of [part, value] pairs: {e}"
+        ))
+    })?;
+    let time_taken_ms = time_taken_ms.min(24 * 3600 * 1000);
+    let (exercise, key) = crate::exercise::generate(kind, difficulty, seed);
+    let feedback = crate::exercise::grade(&exercise, &key, &Answer { parts });
+    let mut recorded = false;
+    if let Some(user) = auth::current_user().await? {
+        let level = match difficulty {
+            Difficulty::Foundation => Level::Foundation,
+            Difficulty::Intermediate => Level::Intermediate,
+        };
+        let attempt = NewAttempt {
+            kind: kind.slug().into(),
+            level,
+            topic: kind.topic().into(),
+            seed,
+            answer,
+            correct: feedback.correct,
+            time_taken_ms,
+        };
+        auth::state()?
+            .repo
+            .record_attempt(user.id, &attempt, now())
+            .await
+            .map_err(auth::storage_error)?;
+        recorded = true;
+    }
+    Ok(Checked { feedback, recorded })
+}
+
+#[component]
+pub fn ExerciseListPage() -> impl IntoView {
+    let cards = Resource::new(|| (), |_| list_exercises());
+    view! {
+        <Title text="Exercises"/>
+        <div class="wrap">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <ol>
+                    <li><a href="/">"Home"</a></li>
+                    <li><span aria-current="page">"Exercises"</span></li>
+                </ol>
+            </nav>
+            <header class="page-header">
+                <h1>"Decoding exercises"</h1>
+                <p class="lede">
+                    "Practise reading the messages and files your systems exchange. Every exercise is made "
+                    "from synthetic data; its address reproduces it, so you can share one with a colleague or a trainer."
+                </p>
+            </header>
+            <Suspense fallback=|| view! { <p role="status">"Loading exercises…"</p> }>
+                {move || Suspend::new(async move {
+                    match cards.await {
+                        Ok(cards) => view! {
+                            <ul class="card-grid exercise-cards">
+                                {cards.into_iter().map(|c| view! { <KindCardView card=c/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn KindCardView(card: KindCard) -> impl IntoView {
+    let heading = format!("kind-{}", card.slug);
+    view! {
+        <li class="card">
+            <p class="kicker">{card.standard.clone()}</p>
+            <h2 id=heading.clone()>{card.title.clone()}</h2>
+            <p>{card.summary.clone()}</p>
+            <p class="card-actions">
+                <a class="button" href=format!("/exercises/{}/foundation/{}", card.slug, card.foundation_seed)
+                    aria-describedby=heading.clone()>"Foundation"</a>
+                <a class="button button-secondary" href=format!("/exercises/{}/intermediate/{}", card.slug, card.intermediate_seed)
+                    aria-describedby=heading>"Intermediate"</a>
+            </p>
+        </li>
+    }
+}
+
+/// The answer so far: one value per part name.
+type Answers = RwSignal<Vec<(String, String)>>;
+
+fn set_answer(answers: Answers, name: &str, value: String) {
+    answers.update(|a| match a.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value,
+        None => a.push((name.to_string(), value)),
+    });
+}
+
+fn answer_of(answers: Answers, name: &str) -> String {
+    answers
+        .read()
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// The parts of an answer form, flattened: (part name, form).
+fn parts_of(form: &AnswerForm) -> Vec<(String, AnswerForm)> {
+    match form {
+        AnswerForm::Parts(parts) => parts
+            .iter()
+            .map(|Part { name, form }| (name.clone(), form.clone()))
+            .collect(),
+        other => vec![("answer".to_string(), other.clone())],
+    }
+}
+
+#[component]
+pub fn ExercisePage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("kind").unwrap_or_default(),
+            p.get("difficulty").unwrap_or_default(),
+            p.get("seed").and_then(|s| s.parse::<u64>().ok()),
+        )
+    };
+    let data = Resource::new(key, |(kind, difficulty, seed)| async move {
+        match seed {
+            Some(seed) => get_exercise(kind, difficulty, seed).await,
+            None => Ok(None),
+        }
+    });
+    let check = ServerAction::<CheckExercise>::new();
+    let answers: Answers = RwSignal::new(Vec::new());
+    let started = StoredValue::new(0f64);
+    // A new exercise (the seed in the address changed): start afresh.
+    Effect::new(move |_| {
+        let _ = key();
+        answers.set(Vec::new());
+        check.clear();
+        started.set_value(now_ms());
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading the exercise…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(view)) => view! { <ExerciseView view check answers started/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <div class="wrap"><p role="alert">{error_text(&e)}</p></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Milliseconds since some fixed point in the browser (0 on the server).
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
+    }
+}
+
+#[component]
+fn ExerciseView(
+    view: ExerciseView,
+    check: ServerAction<CheckExercise>,
+    answers: Answers,
+    started: StoredValue<f64>,
+) -> impl IntoView {
+    let session = use_session();
+    let ExerciseView {
+        exercise,
+        explorer,
+        next_seed,
+    } = view;
+    let kind = exercise.kind;
+    let difficulty = exercise.difficulty;
+    let seed = exercise.seed;
+    let parts = parts_of(&exercise.answer);
+    let location_part = parts
+        .iter()
+        .find(|(_, f)| matches!(f, AnswerForm::Hl7Location { .. }))
+        .map(|(n, _)| n.clone());
+    install_selection_listener(answers, location_part);
+    let labels = part_labels(&parts);
+    let feedback = Memo::new(move |_| check.value().get());
+    // Show where the answer is once it has been checked.
+    Effect::new(move |_| {
+        let paths = match feedback.get() {
+            Some(Ok(c)) => c.feedback.highlight,
+            _ => Vec::new(),
+        };
+        #[cfg(feature = "hydrate")]
+        crate::explorer::behaviour::highlight(EXPLORER_ID, &paths);
+        let _ = paths;
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let csrf = session
+            .0
+            .get_untracked()
+            .and_then(|s| s.ok())
+            .map(|s| s.csrf)
+            .unwrap_or_default();
+        let answer = serde_json::to_string(&answers.get_untracked()).unwrap_or_default();
+        let elapsed = (now_ms() - started.get_value()).max(0.0) as u64;
+        check.dispatch(CheckExercise {
+            csrf,
+            kind: kind.slug().into(),
+            difficulty: difficulty.slug().into(),
+            seed,
+            answer,
+            time_taken_ms: elapsed,
+        });
+    };
+    let level_title = match difficulty {
+        Difficulty::Foundation => "Foundation",
+        Difficulty::Intermediate => "Intermediate",
+    };
+    let next_href = format!(
+        "/exercises/{}/{}/{}",
+        kind.slug(),
+        difficulty.slug(),
+        next_seed
+    );
+    let permalink = format!("/exercises/{}/{}/{}", kind.slug(), difficulty.slug(), seed);
+    view! {
+        <Title text=format!("{} · {level_title} exercise", exercise.title)/>
+        <div class="wrap">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <ol>
+                    <li><a href="/">"Home"</a></li>
+                    <li><a href="/exercises">"Exercises"</a></li>
+                    <li><span aria-current="page">{exercise.title.clone()}</span></li>
+                </ol>
+            </nav>
+            <header class="page-header">
+                <p class="kicker">{format!("{level_title} · exercise {seed}")}</p>
+                <h1>{exercise.title.clone()}</h1>
+                <p class="lede exercise-prompt">{exercise.prompt.clone()}</p>
+            </header>
+            <div class="exercise-material">
+                {explorer.map(|html| view! { <div inner_html=html></div> })}
+            </div>
+            <form class="form exercise-form" on:submit=submit novalidate=true>
+                {parts.into_iter().map(|(name, form)| view! { <AnswerPart name form answers/> }).collect_view()}
+                <div class="button-row">
+                    <button type="submit" class="button" disabled=move || check.pending().get()>"Check my answer"</button>
+                    {move || feedback.get().is_some().then(|| view! {
+                        <button type="button" class="button button-secondary"
+                            on:click=move |_| { check.clear(); answers.set(Vec::new()); started.set_value(now_ms()); }>"Try again"</button>
+                    })}
+                    <a class="button button-secondary" href=next_href>"Next exercise"</a>
+                </div>
+            </form>
+            <div class="feedback-region" aria-live="polite">
+                {move || match feedback.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => view! { <p class="notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Some(Ok(c)) => view! { <FeedbackView checked=c labels=labels.clone()/> }.into_any(),
+                }}
+            </div>
+            <p class="fine">"Link to this exercise: "<a href=permalink.clone()>{permalink.clone()}</a></p>
+        </div>
+    }
+}
+
+/// Clicking (or pressing Enter on) a part of the explorer fills the
+/// location answer.
+fn install_selection_listener(answers: Answers, part: Option<String>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(part) = part {
+        use wasm_bindgen::JsCast;
+        let handle =
+            window_event_listener_untyped(crate::explorer::behaviour::SELECT_EVENT, move |ev| {
+                if let Some(path) = ev
+                    .dyn_ref::<web_sys::CustomEvent>()
+                    .and_then(|c| c.detail().as_string())
+                {
+                    set_answer(answers, &part, path);
+                }
+            });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (answers, part);
+}
+
+#[component]
+fn AnswerPart(name: String, form: AnswerForm, answers: Answers) -> impl IntoView {
+    let id = format!("answer-{name}");
+    match form {
+        AnswerForm::Text { label, hint } => {
+            let hint_id = format!("{id}-hint");
+            let n = name.clone();
+            view! {
+                <div class="form-group">
+                    <label for=id.clone()>{label}</label>
+                    {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+                    <input type="text" id=id.clone() name=name.clone() autocomplete="off" spellcheck="false"
+                        aria-describedby=hint_id
+                        prop:value=move || answer_of(answers, &n)
+                        on:input=move |ev| set_answer(answers, &name, event_target_value(&ev))/>
+                </div>
+            }
+            .into_any()
+        }
+        AnswerForm::Hl7Location { label } => {
+            let hint_id = format!("{id}-hint");
+            let n = name.clone();
+            view! {
+                <div class="form-group">
+                    <label for=id.clone()>{label}</label>
+                    <p class="hint" id=hint_id.clone()>
+                        "Click the part in the message above (or move to it with the arrow keys and press Enter), "
+                        "or type its path, such as PID-5 or OBR-18."
+                    </p>
+                    <input type="text" id=id.clone() name=name.clone() autocomplete="off" spellcheck="false"
+                        class="path-input" aria-describedby=hint_id
+                        prop:value=move || answer_of(answers, &n)
+                        on:input=move |ev| set_answer(answers, &name, event_target_value(&ev))/>
+                </div>
+            }
+            .into_any()
+        }
+        AnswerForm::Choice {
+            label,
+            options,
+            multiple,
+        } => {
+            view! {
+                <fieldset class="form-group choice">
+                    <legend>{label}</legend>
+                    {options.into_iter().enumerate().map(|(i, option)| {
+                        let option_id = format!("{id}-{i}");
+                        let n = name.clone();
+                        let n2 = name.clone();
+                        let checked = move || {
+                            answer_of(answers, &n).split(',').any(|v| v == i.to_string())
+                        };
+                        let on_change = move |ev| {
+                            let on = event_target_checked(&ev);
+                            let value = if multiple {
+                                let mut chosen: Vec<usize> = answer_of(answers, &n2)
+                                    .split(',')
+                                    .filter_map(|v| v.parse().ok())
+                                    .filter(|v| *v != i)
+                                    .collect();
+                                if on {
+                                    chosen.push(i);
+                                }
+                                chosen.sort_unstable();
+                                chosen.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+                            } else {
+                                i.to_string()
+                            };
+                            set_answer(answers, &n2, value);
+                        };
+                        view! {
+                            <div class="choice-option">
+                                <input type=if multiple { "checkbox" } else { "radio" } id=option_id.clone()
+                                    name=name.clone() value=i.to_string()
+                                    prop:checked=checked on:change=on_change/>
+                                <label for=option_id>{option}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
+        AnswerForm::Parts(parts) => view! {
+            <div class="answer-parts">
+                {parts.into_iter().map(|p| view! { <AnswerPart name=p.name form=p.form answers/> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// The label of each part, by name, for the feedback.
+fn part_labels(parts: &[(String, AnswerForm)]) -> Vec<(String, String)> {
+    parts
+        .iter()
+        .map(|(name, form)| {
+            let label = match form {
+                AnswerForm::Text { label, .. }
+                | AnswerForm::Choice { label, .. }
+                | AnswerForm::Hl7Location { label } => label.clone(),
+                AnswerForm::Parts(_) => name.clone(),
+            };
+            (name.clone(), label)
+        })
+        .collect()
+}
+
+/// One sentence on one part of the answer.
+fn part_message(p: &crate::exercise::PartFeedback) -> String {
+    if let Some(problem) = &p.problem {
+        return problem.clone();
+    }
+    if p.correct {
+        format!("You answered {}.", p.given)
+    } else if p.given.is_empty() {
+        format!("The answer is {}.", p.expected)
+    } else {
+        format!("You answered {}; the answer is {}.", p.given, p.expected)
+    }
+}
+
+#[component]
+fn FeedbackView(checked: Checked, labels: Vec<(String, String)>) -> impl IntoView {
+    let f = checked.feedback;
+    let (class, heading) = if f.correct {
+        ("feedback feedback-right", "Correct")
+    } else {
+        ("feedback feedback-wrong", "Not quite")
+    };
+    let several = f.parts.len() > 1;
+    view! {
+        <section class=class aria-labelledby="feedback-title">
+            <h2 id="feedback-title" tabindex="-1">{heading}</h2>
+            {several.then(|| view! {
+                <ul class="part-feedback">
+                    {f.parts.iter().map(|p| {
+                        let mark = if p.correct { "Right" } else { "Wrong" };
+                        let label = labels
+                            .iter()
+                            .find(|(n, _)| *n == p.name)
+                            .map(|(_, l)| l.trim_end_matches(['?', ':']).to_string())
+                            .unwrap_or_else(|| p.name.clone());
+                        view! {
+                            <li class=if p.correct { "part-right" } else { "part-wrong" }
+                                data-part=p.name.clone() data-answer=p.answer.clone()>
+                                <strong>{format!("{label}: {mark}.")}</strong>
+                                " "{part_message(p)}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!several).then(|| f.parts.first().map(|p| view! {
+                <p class="part-feedback-single" data-part=p.name.clone() data-answer=p.answer.clone()>{part_message(p)}</p>
+            }))}
+            <p><strong>"The answer: "</strong>{f.expected.clone()}</p>
+            <p class="explanation">{f.explanation.clone()}</p>
+            <p>"Learn more: "<a href=f.learn_more.href.clone()>{f.learn_more.title.clone()}</a></p>
+            {(!checked.recorded).then(|| view! {
+                <p class="fine">"Your answer was not recorded: "<a href="/signin">"sign in"</a>" to keep track of your progress."</p>
+            })}
+        </section>
+    }
+}
