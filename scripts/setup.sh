@@ -52,11 +52,18 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
 fi
 
 if [ "$SETUP_MODE" = "test" ]; then
-  # 5. Chromium for the browser tests (Playwright cannot download its own here).
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Chromium from Debian"
+  # 5. Chromium for the browser tests (Playwright cannot download its own
+  #    here), and the independent DICOM tools: dcmtk (dcmdump) and
+  #    dicom3tools (dciodvfy).
+  MISSING=""
+  [ -x /usr/bin/chromium ] || MISSING="$MISSING chromium"
+  command -v dcmdump >/dev/null || MISSING="$MISSING dcmtk"
+  command -v dciodvfy >/dev/null || MISSING="$MISSING dicom3tools"
+  if [ -n "$MISSING" ]; then
+    say "installing from Debian:$MISSING"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null
   fi
   # 6. Playwright and axe-core.
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

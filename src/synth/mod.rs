@@ -30,6 +30,7 @@
 
 mod data;
 mod datetime;
+pub mod dicom;
 mod event;
 mod messages;
 mod nhs;

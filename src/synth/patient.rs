@@ -38,8 +38,9 @@ pub enum Sex {
 }
 
 impl Sex {
-    /// The HL7 code, also the DICOM Patient's Sex (0010,0040) value (`O` for
-    /// DICOM "other" is not generated).
+    /// The HL7 administrative sex code (table 0001). DICOM Patient's Sex
+    /// (0010,0040) allows only M, F and O, so the DICOM generator writes `U`
+    /// (unknown) as an empty value.
     pub fn code(self) -> &'static str {
         match self {
             Sex::M => "M",
