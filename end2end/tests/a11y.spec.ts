@@ -14,6 +14,15 @@ async function pages(page: import("@playwright/test").Page) {
     ...foundation.map((m) => ({ name: `module ${m.href}`, path: m.href })),
     ...intermediate.map((m) => ({ name: `module ${m.href}`, path: m.href })),
     { name: "404", path: "/foundation/no-such-module" },
+    { name: "HL7 lab", path: "/hl7" },
+    { name: "explain HL7", path: "/hl7/explain" },
+    { name: "DICOM lab", path: "/dicom" },
+    { name: "explain DICOM", path: "/dicom/explain" },
+    { name: "exercises", path: "/exercises" },
+    { name: "exercise (read a value)", path: "/exercises/hl7-read-value/foundation/42" },
+    { name: "exercise (spot the defect)", path: "/exercises/hl7-spot-defect/intermediate/42" },
+    { name: "exercise (decode an element)", path: "/exercises/dicom-decode-element/intermediate/42" },
+    { name: "exercise (worklist matching)", path: "/exercises/dicom-worklist-matching/foundation/42" },
   ];
 }
 
@@ -33,3 +42,18 @@ for (const scheme of ["light", "dark"] as const) {
     }
   });
 }
+
+test("axe finds no violations on the explain pages with content loaded", async ({ page, request }) => {
+  await gotoHydrated(page, "/hl7/explain");
+  await page.getByRole("button", { name: "Example OMI^O23" }).click();
+  await expect(page.locator("#explain-hl7")).toBeVisible();
+  let results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
+
+  const file = Buffer.from(await (await request.get("/dicom/files/US/3/0")).body());
+  await gotoHydrated(page, "/dicom/explain");
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "us.dcm", mimeType: "application/dicom", buffer: file });
+  await expect(page.locator("#explain-dicom")).toBeVisible();
+  results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
+});

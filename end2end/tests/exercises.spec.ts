@@ -56,8 +56,17 @@ const HL7_KINDS = [
   "hl7-merge",
   "hl7-build-ack",
 ];
+const DICOM_KINDS = [
+  "dicom-decode-element",
+  "dicom-transfer-syntax",
+  "dicom-find-attribute",
+  "dicom-information-model",
+  "dicom-network-config",
+  "dicom-worklist-matching",
+  "dicom-vr",
+];
 
-for (const kind of HL7_KINDS) {
+for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
   for (const difficulty of ["foundation", "intermediate"]) {
     test(`${kind} (${difficulty}): answered wrong, then right`, async ({ page }) => {
       const path = `/exercises/${kind}/${difficulty}/1234`;
@@ -122,7 +131,7 @@ for (const kind of HL7_KINDS) {
 
 test("the exercise list links every kind at both levels", async ({ page }) => {
   await gotoHydrated(page, "/exercises");
-  for (const kind of HL7_KINDS) {
+  for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
     await expect(page.locator(`a[href^="/exercises/${kind}/foundation/"]`)).toHaveCount(1);
     await expect(page.locator(`a[href^="/exercises/${kind}/intermediate/"]`)).toHaveCount(1);
   }

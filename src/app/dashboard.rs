@@ -117,9 +117,20 @@ fn DashboardBody(data: Resource<Result<Dashboard, ServerFnError>>) -> impl IntoV
     }
 }
 
-/// Topics are named after the module that teaches them.
+/// A fresh exercise of the first kind that practises the topic, at the
+/// topic's level (the seed moves on with every attempt); a module link for
+/// topics no exercise kind covers.
 fn practise_link(t: &TopicAccuracy) -> String {
-    format!("/{}/{}", t.level.slug(), t.topic)
+    use crate::exercise::Kind;
+    match Kind::ALL.iter().find(|k| k.topic() == t.topic) {
+        Some(kind) => format!(
+            "/exercises/{}/{}/{}",
+            kind.slug(),
+            t.level.slug(),
+            u64::from(t.attempts) * 7919 % 1_000_000 + 1
+        ),
+        None => format!("/{}/{}", t.level.slug(), t.topic),
+    }
 }
 
 #[component]

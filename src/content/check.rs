@@ -281,6 +281,8 @@ pub fn check_dir(dir: &Path) -> Report {
             }
         }
     }
+    // The exam question bank and definitions: see content::questions.
+    report.findings.extend(super::questions::findings(dir));
     report.findings.sort();
     report
 }

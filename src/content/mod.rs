@@ -13,6 +13,8 @@ pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
+pub mod questions;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 /// The two courses a trust sends its PACS administrators on.

@@ -1,0 +1,96 @@
+import { test, expect } from "@playwright/test";
+import { gotoHydrated } from "./helpers";
+
+test("the DICOM lab: the byte dump and the tree select together", async ({ page }) => {
+  await gotoHydrated(page, "/dicom");
+  const explorer = page.locator("#lab-dicom");
+  await expect(explorer).toBeVisible();
+  // Click the Patient ID row in the tree: its bytes are selected in the dump.
+  const row = explorer.locator('.dcm-row[data-keyword="PatientID"]');
+  await row.click();
+  await expect(row).toHaveAttribute("aria-selected", "true");
+  const n = await row.getAttribute("data-row");
+  const bytes = explorer.locator(`button.dcm-r[data-row="${n}"]`);
+  expect(await bytes.count()).toBeGreaterThanOrEqual(3); // tag, VR, length, value
+  for (const b of await bytes.all()) await expect(b).toHaveClass(/is-selected/);
+  const details = explorer.locator(".explorer-details");
+  await expect(details).toContainText("(0010,0020)");
+  await expect(details).toContainText("Patient ID");
+  await expect(details).toContainText("LO (Long String)");
+
+  // Click the length bytes of Rows: the tree selects Rows and the panel
+  // explains how the length was read.
+  const rows = explorer.locator('.dcm-row[data-keyword="Rows"]');
+  const rowsN = await rows.getAttribute("data-row");
+  await explorer.locator(`button.dcm-r[data-row="${rowsN}"][data-kind="length"]`).click();
+  await expect(rows).toHaveAttribute("aria-selected", "true");
+  await expect(row).toHaveAttribute("aria-selected", "false");
+  await expect(details).toContainText("length bytes 02 00 read as 2-byte little endian = 2");
+  await expect(details).toContainText("US (Unsigned Short)");
+});
+
+test("the DICOM explorer works by keyboard", async ({ page }) => {
+  await gotoHydrated(page, "/dicom");
+  const explorer = page.locator("#lab-dicom");
+  const first = explorer.locator(".dcm-row").first();
+  await first.focus();
+  await expect(first).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  const second = explorer.locator(".dcm-row").nth(1);
+  await expect(second).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(second).toHaveAttribute("aria-selected", "true");
+  await expect(explorer.locator('.dcm-row[tabindex="0"]')).toHaveCount(1);
+  // In the bytes, → moves field by field and Enter selects.
+  const firstByte = explorer.locator("button.dcm-r").first();
+  await firstByte.focus();
+  await page.keyboard.press("ArrowRight");
+  const next = explorer.locator("button.dcm-r").nth(1);
+  await expect(next).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(explorer.locator(".explorer-details")).toContainText("Bytes");
+});
+
+test("synthetic files download as DICOM", async ({ page, request }) => {
+  await gotoHydrated(page, "/dicom");
+  const link = page.getByRole("link", { name: /Download MR-/ });
+  const href = (await link.getAttribute("href"))!;
+  const res = await request.get(href);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("application/dicom");
+  const body = await res.body();
+  expect(body.subarray(128, 132).toString("latin1")).toBe("DICM");
+  const bad = await request.get("/dicom/files/XX/1/0");
+  expect(bad.status()).toBe(404);
+});
+
+test("explain my file: read in the browser, never uploaded; truncation gives the offset", async ({ page, request }) => {
+  const file = Buffer.from(await (await request.get("/dicom/files/CT/11/0")).body());
+  const requests: { url: string; size: number }[] = [];
+  page.on("request", (r) => requests.push({ url: r.url(), size: r.postDataBuffer()?.length ?? 0 }));
+  await gotoHydrated(page, "/dicom/explain");
+  const before = requests.length;
+
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "ct.dcm", mimeType: "application/dicom", buffer: file });
+  const explorer = page.locator("#explain-dicom");
+  await expect(explorer).toBeVisible();
+  await expect(page.getByRole("heading", { name: `ct.dcm (${file.length} bytes)` })).toBeVisible();
+  await expect(explorer.locator('.dcm-row[data-keyword="PixelData"]')).toHaveCount(1);
+  await expect(explorer.locator('.dcm-row[data-keyword="TransferSyntaxUID"]')).toContainText("1.2.840.10008.1.2.1");
+
+  // Cut the file in the middle of the data set.
+  const cut = file.subarray(0, Math.floor(file.length * 0.6));
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "cut.dcm", mimeType: "application/dicom", buffer: cut });
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText(/Reading stopped at byte \d+/);
+  await expect(page.locator("#explain-dicom .dcm-row[data-keyword='PatientID']")).toHaveCount(1);
+
+  // Garbage is not a crash either.
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "junk.bin", mimeType: "application/octet-stream", buffer: Buffer.from("this is not DICOM at all, just text") });
+  await expect(page.getByRole("heading", { name: /junk\.bin/ })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText(/byte \d+/);
+
+  await page.waitForTimeout(300);
+  const after = requests.slice(before);
+  expect(after, "no request at all after the page loaded").toEqual([]);
+});
