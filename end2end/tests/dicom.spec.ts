@@ -6,7 +6,7 @@ test("the DICOM lab: the byte dump and the tree select together", async ({ page 
   const explorer = page.locator("#lab-dicom");
   await expect(explorer).toBeVisible();
   // Click the Patient ID row in the tree: its bytes are selected in the dump.
-  const row = explorer.locator('.dcm-row[data-keyword="PatientID"]');
+  const row = explorer.locator('.dcm-row[aria-level="1"][data-keyword="PatientID"]');
   await row.click();
   await expect(row).toHaveAttribute("aria-selected", "true");
   const n = await row.getAttribute("data-row");
@@ -20,7 +20,7 @@ test("the DICOM lab: the byte dump and the tree select together", async ({ page 
 
   // Click the length bytes of Rows: the tree selects Rows and the panel
   // explains how the length was read.
-  const rows = explorer.locator('.dcm-row[data-keyword="Rows"]');
+  const rows = explorer.locator('.dcm-row[aria-level="1"][data-keyword="Rows"]');
   const rowsN = await rows.getAttribute("data-row");
   await explorer.locator(`button.dcm-r[data-row="${rowsN}"][data-kind="length"]`).click();
   await expect(rows).toHaveAttribute("aria-selected", "true");
@@ -83,7 +83,7 @@ test("explain my file: read in the browser, never uploaded; truncation gives the
   await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "cut.dcm", mimeType: "application/dicom", buffer: cut });
   const alert = page.getByRole("alert");
   await expect(alert).toContainText(/Reading stopped at byte \d+/);
-  await expect(page.locator("#explain-dicom .dcm-row[data-keyword='PatientID']")).toHaveCount(1);
+  await expect(page.locator("#explain-dicom .dcm-row[aria-level='1'][data-keyword='PatientID']")).toHaveCount(1);
 
   // Garbage is not a crash either.
   await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "junk.bin", mimeType: "application/octet-stream", buffer: Buffer.from("this is not DICOM at all, just text") });

@@ -1,16 +1,21 @@
 import { test, expect, Page } from "@playwright/test";
 import { gotoHydrated } from "./helpers";
 
-type PartInfo = { name: string; type: "text" | "choice" };
+type PartInfo = { name: string; type: "text" | "choice" | "multiple" };
+
+/** The option texts of a choice answer ("; " joins several, and a single option's text may itself contain "; "). */
+function optionTexts(p: PartInfo, answer: string) {
+  return p.type === "multiple" ? answer.split("; ") : [answer];
+}
 
 /** The parts of the answer form, read from the page. */
 async function parts(page: Page): Promise<PartInfo[]> {
   return page.locator(".exercise-form").evaluate((form) => {
-    const out: { name: string; type: "text" | "choice" }[] = [];
+    const out: { name: string; type: "text" | "choice" | "multiple" }[] = [];
     form.querySelectorAll("input").forEach((i) => {
       const input = i as HTMLInputElement;
       if (out.some((p) => p.name === input.name)) return;
-      out.push({ name: input.name, type: input.type === "text" ? "text" : "choice" });
+      out.push({ name: input.name, type: input.type === "text" ? "text" : input.type === "checkbox" ? "multiple" : "choice" });
     });
     return out;
   });
@@ -93,7 +98,7 @@ for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
         if (p.type === "text") {
           await page.locator(`#answer-${p.name}`).fill(wrong ? "ZZZ-99" : answers[p.name]);
         } else {
-          await choose(page, p.name, answers[p.name].split("; "), wrong);
+          await choose(page, p.name, optionTexts(p, answers[p.name]), wrong);
         }
       }
       expect(await check(page)).toBe("Not quite");
@@ -103,8 +108,8 @@ for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
       //    part is in it.
       await page.getByRole("button", { name: "Try again" }).click();
       for (const p of form) {
-        if (p.type === "choice") {
-          await choose(page, p.name, answers[p.name].split("; "));
+        if (p.type !== "text") {
+          await choose(page, p.name, optionTexts(p, answers[p.name]));
           continue;
         }
         const input = page.locator(`#answer-${p.name}`);

@@ -11,9 +11,9 @@ pub mod check;
 #[cfg(feature = "ssr")]
 pub mod front_matter;
 #[cfg(feature = "ssr")]
-pub mod render;
-#[cfg(feature = "ssr")]
 pub mod questions;
+#[cfg(feature = "ssr")]
+pub mod render;
 #[cfg(feature = "ssr")]
 pub mod store;
 

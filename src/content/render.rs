@@ -779,7 +779,8 @@ mod tests {
         assert_eq!(kinds, [(Some("hl7"), 5), (None, 9), (None, 13)]);
         assert!(r.html.contains("HL7 v2 message"));
         assert!(
-            r.html.contains("<span class=\"hl7-seg\" aria-hidden=\"true\">MSH</span>"),
+            r.html
+                .contains("<span class=\"hl7-seg\" aria-hidden=\"true\">MSH</span>"),
             "{}",
             r.html
         );

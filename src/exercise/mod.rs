@@ -11,13 +11,16 @@
 //! answers.
 //!
 //! The HL7 v2 kinds live in [`hl7`](mod@hl7); each is built on
-//! [`crate::synth`] messages and checked against [`crate::hl7`].
+//! [`crate::synth`] messages and checked against [`crate::hl7`]. The DICOM
+//! kinds live in [`dicom`](mod@dicom); their bytes are written by
+//! [`crate::dicom`]'s encoder from synthetic patients and orders.
 //!
 //! The key never leaves the server: the exercise holds no answer and no
 //! hint of one (the tests check that the correct option's position is
 //! spread evenly and that prompts do not contain the value asked for).
 
 mod answer;
+pub mod dicom;
 pub mod hl7;
 
 #[cfg(test)]
@@ -88,6 +91,20 @@ pub enum Kind {
     Hl7Merge,
     /// Build the acknowledgement for an incoming message.
     Hl7BuildAck,
+    /// Decode one data element from its bytes: tag, VR, length, value.
+    DicomDecodeElement,
+    /// Name a transfer syntax, or tell the encoding from a data set's bytes.
+    DicomTransferSyntax,
+    /// Find an attribute's value in a listing or in raw bytes.
+    DicomFindAttribute,
+    /// Place an attribute at its level of the DICOM information model.
+    DicomInformationModel,
+    /// Find the wrong setting behind a failed association.
+    DicomNetworkConfig,
+    /// Pick the worklist entries a Modality Worklist query matches.
+    DicomWorklistMatching,
+    /// Name an attribute's VR, or judge a value against its VR.
+    DicomVr,
 }
 
 impl Kind {
@@ -99,6 +116,13 @@ impl Kind {
         Kind::Hl7SpotDefect,
         Kind::Hl7Merge,
         Kind::Hl7BuildAck,
+        Kind::DicomDecodeElement,
+        Kind::DicomTransferSyntax,
+        Kind::DicomFindAttribute,
+        Kind::DicomInformationModel,
+        Kind::DicomNetworkConfig,
+        Kind::DicomWorklistMatching,
+        Kind::DicomVr,
     ];
 
     /// The URL segment, e.g. `hl7-read-value`.
@@ -110,6 +134,13 @@ impl Kind {
             Kind::Hl7SpotDefect => "hl7-spot-defect",
             Kind::Hl7Merge => "hl7-merge",
             Kind::Hl7BuildAck => "hl7-build-ack",
+            Kind::DicomDecodeElement => "dicom-decode-element",
+            Kind::DicomTransferSyntax => "dicom-transfer-syntax",
+            Kind::DicomFindAttribute => "dicom-find-attribute",
+            Kind::DicomInformationModel => "dicom-information-model",
+            Kind::DicomNetworkConfig => "dicom-network-config",
+            Kind::DicomWorklistMatching => "dicom-worklist-matching",
+            Kind::DicomVr => "dicom-vr",
         }
     }
 
@@ -127,6 +158,13 @@ impl Kind {
             Kind::Hl7SpotDefect => "Spot the defect",
             Kind::Hl7Merge => "Read a merge",
             Kind::Hl7BuildAck => "Build the acknowledgement",
+            Kind::DicomDecodeElement => "Decode a data element",
+            Kind::DicomTransferSyntax => "Name the transfer syntax",
+            Kind::DicomFindAttribute => "Find the attribute",
+            Kind::DicomInformationModel => "Place the attribute",
+            Kind::DicomNetworkConfig => "Fix the connection",
+            Kind::DicomWorklistMatching => "Match the worklist",
+            Kind::DicomVr => "Know the VR",
         }
     }
 
@@ -151,6 +189,27 @@ impl Kind {
             Kind::Hl7BuildAck => {
                 "Decide the acknowledgement code and the control ID an ACK must echo."
             }
+            Kind::DicomDecodeElement => {
+                "Read one data element straight from the bytes: its tag, VR, length and value."
+            }
+            Kind::DicomTransferSyntax => {
+                "Name a transfer syntax from its UID, or tell explicit from implicit VR and the byte order from the bytes."
+            }
+            Kind::DicomFindAttribute => {
+                "Find Patient ID, Accession Number, a UID... in a dcmdump listing or in raw bytes, by its tag."
+            }
+            Kind::DicomInformationModel => {
+                "Say whether an attribute belongs to the patient, the study, the series or the instance."
+            }
+            Kind::DicomNetworkConfig => {
+                "Read an association log and two AE configurations and find the setting that breaks the link."
+            }
+            Kind::DicomWorklistMatching => {
+                "Apply the C-FIND matching rules: pick every worklist entry a modality's query returns."
+            }
+            Kind::DicomVr => {
+                "Name an attribute's value representation and say which values it allows."
+            }
         }
     }
 
@@ -163,6 +222,13 @@ impl Kind {
             | Kind::Hl7SpotDefect
             | Kind::Hl7Merge
             | Kind::Hl7BuildAck => Standard::Hl7,
+            Kind::DicomDecodeElement
+            | Kind::DicomTransferSyntax
+            | Kind::DicomFindAttribute
+            | Kind::DicomInformationModel
+            | Kind::DicomNetworkConfig
+            | Kind::DicomWorklistMatching
+            | Kind::DicomVr => Standard::Dicom,
         }
     }
 
@@ -174,6 +240,12 @@ impl Kind {
             Kind::Hl7SpotDefect => "hl7-message-validation",
             Kind::Hl7Merge => "hl7-patient-identity",
             Kind::Hl7BuildAck => "hl7-acknowledgements",
+            Kind::DicomDecodeElement | Kind::DicomFindAttribute => "dicom-data-elements",
+            Kind::DicomTransferSyntax => "dicom-transfer-syntaxes",
+            Kind::DicomInformationModel => "dicom-information-model",
+            Kind::DicomNetworkConfig => "dicom-networking",
+            Kind::DicomWorklistMatching => "dicom-modality-worklist",
+            Kind::DicomVr => "dicom-value-representations",
         }
     }
 }
@@ -389,7 +461,10 @@ pub struct Feedback {
 
 /// The exercise and its key for `(kind, difficulty, seed)`.
 pub fn generate(kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
-    hl7::generate(kind, difficulty, seed)
+    match kind.standard() {
+        Standard::Hl7 => hl7::generate(kind, difficulty, seed),
+        Standard::Dicom => dicom::generate(kind, difficulty, seed),
+    }
 }
 
 /// Grades `answer` to `exercise` against its `key`. Never panics: unknown

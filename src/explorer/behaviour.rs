@@ -281,7 +281,10 @@ fn set_names_hidden(explorer: &Element, hidden: bool) {
                 continue;
             };
             let path = p.get_attribute("data-path").unwrap_or_default();
-            let value = p.get_attribute("data-value").unwrap_or_default();
+            let value = p
+                .get_attribute("data-raw")
+                .or_else(|| p.get_attribute("data-value"))
+                .unwrap_or_default();
             let mut label = path;
             if !hidden {
                 if let Some(name) = p.get_attribute("data-name") {
@@ -334,7 +337,7 @@ pub fn highlight(explorer_id: &str, paths: &[String]) {
 /// continuation spans) and tree rows (`.dcm-row`), linked by `data-row`.
 mod dicom {
     use wasm_bindgen::JsCast;
-    use web_sys::{Element, HtmlElement, ScrollIntoViewOptions, ScrollLogicalPosition};
+    use web_sys::{Element, HtmlElement};
 
     use super::escape;
 
@@ -396,11 +399,19 @@ mod dicom {
         }
     }
 
-    fn nearest() -> ScrollIntoViewOptions {
-        let o = ScrollIntoViewOptions::new();
-        o.set_block(ScrollLogicalPosition::Nearest);
-        o.set_inline(ScrollLogicalPosition::Nearest);
-        o
+    /// Scrolls `el` into view inside its own scrolling pane only, so the
+    /// page does not move under the pointer.
+    fn reveal(el: &Element) {
+        let Some(pane) = el.closest(".dcm-hex, .dcm-tree").ok().flatten() else {
+            return;
+        };
+        let top = el.get_bounding_client_rect().top() - pane.get_bounding_client_rect().top()
+            + f64::from(pane.scroll_top());
+        let height = f64::from(pane.client_height());
+        let scroll = f64::from(pane.scroll_top());
+        if top < scroll || top > scroll + height - 24.0 {
+            pane.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+        }
     }
 
     /// Selects the element of a region or a row in both panes.
@@ -422,11 +433,11 @@ mod dicom {
         if is_row(el) {
             if let Some(n) = &n {
                 if let Ok(Some(b)) = x.query_selector(&format!("button[data-row='{n}']")) {
-                    b.scroll_into_view_with_scroll_into_view_options(&nearest());
+                    reveal(&b);
                 }
             }
         } else if let Some(r) = &row {
-            r.scroll_into_view_with_scroll_into_view_options(&nearest());
+            reveal(r);
         }
         show(el);
     }

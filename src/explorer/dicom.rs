@@ -275,16 +275,25 @@ fn vr_source(source: crate::dicom::VrSource) -> &'static str {
 }
 
 fn row_label(r: &TreeRow) -> String {
+    // The row's visible text first (WCAG 2.5.3), then the name in full.
     let mut s = r.tag.to_string();
     if let Some(vr) = r.vr {
         s.push(' ');
         s.push_str(vr.code());
     }
-    s.push(' ');
-    s.push_str(&r.name);
     if !r.display.is_empty() {
-        s.push_str(": ");
+        s.push(' ');
         s.push_str(&r.display);
+    }
+    s.push_str(" # ");
+    s.push_str(if r.keyword.is_empty() {
+        &r.name
+    } else {
+        &r.keyword
+    });
+    if !r.keyword.is_empty() {
+        s.push_str(", ");
+        s.push_str(&r.name);
     }
     s
 }

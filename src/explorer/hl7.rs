@@ -486,10 +486,12 @@ pub fn label(row: &Hl7Row, with_name: bool) -> String {
         }
     }
     s.push_str(": ");
-    if row.value.is_empty() {
+    // The text as it stands in the message (WCAG 2.5.3: the label holds
+    // the visible text); the panel shows the decoded value.
+    if row.raw.is_empty() {
         s.push_str("empty");
     } else {
-        s.push_str(&row.value);
+        s.push_str(&row.raw);
     }
     s
 }

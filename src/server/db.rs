@@ -9,10 +9,12 @@ use sqlx::SqlitePool;
 use async_trait::async_trait;
 
 use super::repo::{
-    Attempt, CompletedModule, NewAttempt, NewUser, RepoError, RepoResult, Repository, User,
+    Attempt, CertificateRow, CompletedModule, ExamAdjustment, ExamAnswerRow, ExamAttemptRow,
+    ExamOutcome, NewAttempt, NewExamAttempt, NewUser, RepoError, RepoResult, Repository, User,
 };
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
+use crate::exam::SubmittedBy;
 
 /// A handle to the application database.
 #[derive(Clone, Debug)]
@@ -614,6 +616,336 @@ impl Repository for Db {
             })
             .collect())
     }
+    async fn create_exam_attempt(&self, a: &NewExamAttempt) -> RepoResult<i64> {
+        let id = sqlx::query(
+            "INSERT INTO exam_attempts (user_id, level, seed, paper, started_at, deadline, grace_seconds, extra_seconds)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(a.user_id)
+        .bind(a.level.slug())
+        .bind(a.seed as i64)
+        .bind(&a.paper_json)
+        .bind(a.started_at)
+        .bind(a.deadline)
+        .bind(i64::from(a.grace_seconds))
+        .bind(i64::from(a.extra_seconds))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match storage(e) {
+            RepoError::Conflict(_) => RepoError::Conflict("an open attempt at this exam"),
+            other => other,
+        })?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    async fn exam_attempt(&self, id: i64) -> RepoResult<Option<ExamAttemptRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {EXAM_ATTEMPT_COLUMNS} FROM exam_attempts WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        row.as_ref()
+            .map(exam_attempt_from)
+            .transpose()
+            .map_err(storage)
+    }
+
+    async fn exam_attempts_of(
+        &self,
+        user_id: i64,
+        level: Level,
+    ) -> RepoResult<Vec<ExamAttemptRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {EXAM_ATTEMPT_COLUMNS} FROM exam_attempts WHERE user_id = ? AND level = ?
+             ORDER BY started_at, id"
+        ))
+        .bind(user_id)
+        .bind(level.slug())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.iter()
+            .map(exam_attempt_from)
+            .collect::<Result<_, _>>()
+            .map_err(storage)
+    }
+
+    async fn exam_answers(&self, attempt_id: i64) -> RepoResult<Vec<ExamAnswerRow>> {
+        let rows: Vec<(i64, String, bool, i64)> = sqlx::query_as(
+            "SELECT item, choice, flagged, saved_at FROM exam_answers WHERE attempt_id = ? ORDER BY item",
+        )
+        .bind(attempt_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.into_iter()
+            .map(|(item, choice, flagged, saved_at)| {
+                Ok(ExamAnswerRow {
+                    item: usize::try_from(item)
+                        .map_err(|_| RepoError::Storage(format!("bad exam item {item}")))?,
+                    choice: parse_choice(&choice)?,
+                    flagged,
+                    saved_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_exam_answer(
+        &self,
+        attempt_id: i64,
+        item: usize,
+        choice: &[usize],
+        flagged: bool,
+        now: i64,
+    ) -> RepoResult<bool> {
+        // One statement: the open-and-in-time check and the write are
+        // atomic, so a save racing the expiry task cannot land after it.
+        let done = sqlx::query(
+            "INSERT INTO exam_answers (attempt_id, item, choice, flagged, saved_at)
+             SELECT id, ?, ?, ?, ? FROM exam_attempts
+             WHERE id = ? AND submitted_at IS NULL AND ? <= deadline + grace_seconds
+             ON CONFLICT (attempt_id, item) DO UPDATE SET
+                choice = excluded.choice, flagged = excluded.flagged, saved_at = excluded.saved_at",
+        )
+        .bind(item as i64)
+        .bind(format_choice(choice))
+        .bind(flagged)
+        .bind(now)
+        .bind(attempt_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn close_exam_attempt(
+        &self,
+        attempt_id: i64,
+        submitted_at: i64,
+        by: SubmittedBy,
+    ) -> RepoResult<bool> {
+        let done = sqlx::query(
+            "UPDATE exam_attempts SET submitted_at = ?, submitted_by = ?
+             WHERE id = ? AND submitted_at IS NULL",
+        )
+        .bind(submitted_at)
+        .bind(submitted_by_str(by))
+        .bind(attempt_id)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn record_exam_outcome(&self, attempt_id: i64, o: &ExamOutcome) -> RepoResult<bool> {
+        let done = sqlx::query(
+            "UPDATE exam_attempts SET marks = ?, total = ?, percent = ?, passed = ?, score = ?, certificate_code = ?
+             WHERE id = ? AND submitted_at IS NOT NULL AND score IS NULL",
+        )
+        .bind(i64::from(o.marks))
+        .bind(i64::from(o.total))
+        .bind(i64::from(o.percent))
+        .bind(o.passed)
+        .bind(&o.score_json)
+        .bind(o.certificate_code.as_deref())
+        .bind(attempt_id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| match storage(e) {
+            RepoError::Conflict(_) => RepoError::Conflict("that certificate code"),
+            other => other,
+        })?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn exam_attempts_due(&self, now: i64) -> RepoResult<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM exam_attempts
+             WHERE (submitted_at IS NULL AND deadline + grace_seconds < ?)
+                OR (submitted_at IS NOT NULL AND score IS NULL)
+             ORDER BY id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn raise_open_exam_extra(
+        &self,
+        user_id: i64,
+        level: Level,
+        extra_seconds: u32,
+        now: i64,
+    ) -> RepoResult<Option<i64>> {
+        let extra = i64::from(extra_seconds);
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE exam_attempts SET deadline = deadline + (? - extra_seconds), extra_seconds = ?
+             WHERE user_id = ? AND level = ? AND submitted_at IS NULL
+               AND extra_seconds < ? AND ? <= deadline + grace_seconds
+             RETURNING id",
+        )
+        .bind(extra)
+        .bind(extra)
+        .bind(user_id)
+        .bind(level.slug())
+        .bind(extra)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(row.map(|r| r.0))
+    }
+
+    async fn set_exam_adjustment(&self, a: &ExamAdjustment) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO exam_adjustments (user_id, level, extra_minutes, granted_by, granted_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (user_id, level) DO UPDATE SET
+                extra_minutes = excluded.extra_minutes, granted_by = excluded.granted_by,
+                granted_at = excluded.granted_at",
+        )
+        .bind(a.user_id)
+        .bind(a.level.slug())
+        .bind(i64::from(a.extra_minutes))
+        .bind(a.granted_by)
+        .bind(a.granted_at)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn exam_adjustment(
+        &self,
+        user_id: i64,
+        level: Level,
+    ) -> RepoResult<Option<ExamAdjustment>> {
+        let row: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT extra_minutes, granted_by, granted_at FROM exam_adjustments
+             WHERE user_id = ? AND level = ?",
+        )
+        .bind(user_id)
+        .bind(level.slug())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(row.map(|(minutes, granted_by, granted_at)| ExamAdjustment {
+            user_id,
+            level,
+            extra_minutes: to_u32(minutes),
+            granted_by,
+            granted_at,
+        }))
+    }
+
+    async fn certificate(&self, code: &str) -> RepoResult<Option<CertificateRow>> {
+        let row: Option<(String, String, i64, i64, bool)> = sqlx::query_as(
+            "SELECT u.name, a.level, a.submitted_at, a.percent, a.passed
+             FROM exam_attempts a JOIN users u ON u.id = a.user_id
+             WHERE a.certificate_code = ? AND a.submitted_at IS NOT NULL AND a.percent IS NOT NULL",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(row.map(
+            |(name, level, submitted_at, percent, passed)| CertificateRow {
+                name,
+                level: level_of(&level),
+                submitted_at,
+                percent: to_u32(percent),
+                passed,
+            },
+        ))
+    }
+}
+
+const EXAM_ATTEMPT_COLUMNS: &str = "id, user_id, level, seed, paper, started_at, deadline, \
+     grace_seconds, extra_seconds, submitted_at, submitted_by, marks, total, percent, passed, \
+     score, certificate_code";
+
+fn to_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+fn submitted_by_str(by: SubmittedBy) -> &'static str {
+    match by {
+        SubmittedBy::Candidate => "candidate",
+        SubmittedBy::Expiry => "expiry",
+    }
+}
+
+fn exam_attempt_from(r: &sqlx::sqlite::SqliteRow) -> Result<ExamAttemptRow, sqlx::Error> {
+    use sqlx::Row;
+    let level: String = r.try_get("level")?;
+    let submitted_by: Option<String> = r.try_get("submitted_by")?;
+    let outcome = match (
+        r.try_get::<Option<i64>, _>("marks")?,
+        r.try_get::<Option<i64>, _>("total")?,
+        r.try_get::<Option<i64>, _>("percent")?,
+        r.try_get::<Option<bool>, _>("passed")?,
+        r.try_get::<Option<String>, _>("score")?,
+    ) {
+        (Some(marks), Some(total), Some(percent), Some(passed), Some(score_json)) => {
+            Some(ExamOutcome {
+                marks: to_u32(marks),
+                total: to_u32(total),
+                percent: to_u32(percent),
+                passed,
+                score_json,
+                certificate_code: r.try_get("certificate_code")?,
+            })
+        }
+        _ => None,
+    };
+    Ok(ExamAttemptRow {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        level: level_of(&level),
+        seed: r.try_get::<i64, _>("seed")? as u64,
+        paper_json: r.try_get("paper")?,
+        started_at: r.try_get("started_at")?,
+        deadline: r.try_get("deadline")?,
+        grace_seconds: to_u32(r.try_get("grace_seconds")?),
+        extra_seconds: to_u32(r.try_get("extra_seconds")?),
+        submitted_at: r.try_get("submitted_at")?,
+        submitted_by: submitted_by.as_deref().map(|s| {
+            if s == "expiry" {
+                SubmittedBy::Expiry
+            } else {
+                SubmittedBy::Candidate
+            }
+        }),
+        outcome,
+    })
+}
+
+/// Displayed positions as stored: ascending, comma-separated, "" for none.
+fn format_choice(choice: &[usize]) -> String {
+    choice
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_choice(s: &str) -> RepoResult<Vec<usize>> {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|p| {
+            p.parse()
+                .map_err(|_| RepoError::Storage(format!("bad stored exam choice `{s}`")))
+        })
+        .collect()
 }
 
 /// Seconds since the Unix epoch.

@@ -24,6 +24,7 @@ use crate::content::store::ContentStore;
 
 pub mod auth;
 pub mod db;
+pub mod exam;
 pub mod repo;
 
 /// Everything a request handler or server function may need.
@@ -136,6 +137,10 @@ pub fn router(state: AppState) -> Router {
             cache_control(hashed, req, next)
         }))
         .route("/account/export.json", get(export_account))
+        .route(
+            "/dicom/files/{modality}/{seed}/{index}",
+            get(download_dicom),
+        )
         .layer(axum::middleware::from_fn(bad_arguments_are_client_errors))
         .layer(axum::middleware::from_fn(move |req, next| {
             auth::csrf_layer(secure, req, next)
@@ -145,6 +150,41 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A synthetic DICOM file to download: `/dicom/files/CT/7/0` is the first
+/// file of the CT study made from seed 7.
+async fn download_dicom(
+    axum::extract::Path((modality, seed, index)): axum::extract::Path<(String, u64, usize)>,
+) -> axum::response::Response {
+    use crate::synth::dicom::{instance, Modality};
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let Some(m) = Modality::parse(&modality) else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Unknown modality: use CT, MR, CR, DX, US or MG.",
+        )
+            .into_response();
+    };
+    match instance(m, seed, index) {
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, "application/dicom".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", file.file_name),
+                ),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "The study has no file with that number.",
+        )
+            .into_response(),
+    }
 }
 
 /// Security headers on every response.
@@ -322,6 +362,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("listening on http://{}", config.addr);
+    start_exam_expiry(&config, Arc::new(db.clone()));
     let repo = db.clone();
     tokio::spawn(async move {
         use repo::Repository;
@@ -343,6 +384,26 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
     db.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Starts the task that submits exam attempts whose time ran out (once now,
+/// for those that expired while the server was down, then every few
+/// seconds). It marks them with the bank and exams of the content folder.
+fn start_exam_expiry(config: &ServeConfig, repo: Arc<dyn repo::Repository>) {
+    use crate::content::questions::{load_bank, load_checked, load_exams};
+    let (bank, exams) = match load_checked(&config.content_dir) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            tracing::warn!(
+                problems = problems.len(),
+                "the question bank or exams have problems; marking expired attempts with them as loaded"
+            );
+            let (bank, _) = load_bank(&config.content_dir.join("questions"));
+            let (exams, _) = load_exams(&config.content_dir.join("exams"));
+            (bank, exams)
+        }
+    };
+    exam::spawn_expiry_task(repo, Arc::new(exams), Arc::new(bank), exam::EXPIRY_INTERVAL);
 }
 
 async fn shutdown_signal() {

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
+use crate::exam::SubmittedBy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -65,6 +66,79 @@ pub struct CompletedModule {
     pub level: Level,
     pub slug: String,
     pub completed_at: i64,
+}
+
+/// A new exam attempt, as the exam service stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewExamAttempt {
+    pub user_id: i64,
+    pub level: Level,
+    pub seed: u64,
+    /// The drawn paper, JSON (`crate::exam::Paper`).
+    pub paper_json: String,
+    pub started_at: i64,
+    pub deadline: i64,
+    pub grace_seconds: u32,
+    pub extra_seconds: u32,
+}
+
+/// A stored exam attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamAttemptRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub level: Level,
+    pub seed: u64,
+    pub paper_json: String,
+    pub started_at: i64,
+    pub deadline: i64,
+    pub grace_seconds: u32,
+    pub extra_seconds: u32,
+    pub submitted_at: Option<i64>,
+    pub submitted_by: Option<SubmittedBy>,
+    /// `None` until the closed attempt has been marked.
+    pub outcome: Option<ExamOutcome>,
+}
+
+/// The marks of a closed attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamOutcome {
+    pub marks: u32,
+    pub total: u32,
+    pub percent: u32,
+    pub passed: bool,
+    /// The marked paper, JSON (`crate::exam::Score`).
+    pub score_json: String,
+    pub certificate_code: Option<String>,
+}
+
+/// One saved answer: the displayed positions chosen and the flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamAnswerRow {
+    pub item: usize,
+    pub choice: Vec<usize>,
+    pub flagged: bool,
+    pub saved_at: i64,
+}
+
+/// Extra time for one candidate at one exam.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamAdjustment {
+    pub user_id: i64,
+    pub level: Level,
+    pub extra_minutes: u32,
+    pub granted_by: Option<i64>,
+    pub granted_at: i64,
+}
+
+/// What a certificate code stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRow {
+    pub name: String,
+    pub level: Level,
+    pub submitted_at: i64,
+    pub percent: u32,
+    pub passed: bool,
 }
 
 #[async_trait]
@@ -142,4 +216,60 @@ pub trait Repository: Send + Sync {
     async fn record_attempt(&self, user_id: i64, attempt: &NewAttempt, at: i64) -> RepoResult<i64>;
     async fn attempts(&self, user_id: i64) -> RepoResult<Vec<Attempt>>;
     async fn topic_accuracy(&self, user_id: i64) -> RepoResult<Vec<TopicAccuracy>>;
+
+    // Exams
+    /// Stores a new attempt; `Conflict` if the user already has an open
+    /// attempt at that level.
+    async fn create_exam_attempt(&self, attempt: &NewExamAttempt) -> RepoResult<i64>;
+    async fn exam_attempt(&self, id: i64) -> RepoResult<Option<ExamAttemptRow>>;
+    /// The user's attempts at `level`, oldest first.
+    async fn exam_attempts_of(&self, user_id: i64, level: Level)
+        -> RepoResult<Vec<ExamAttemptRow>>;
+    /// The saved answers of an attempt, by item.
+    async fn exam_answers(&self, attempt_id: i64) -> RepoResult<Vec<ExamAnswerRow>>;
+    /// Upserts one answer in a single statement that writes only while the
+    /// attempt is open and `now <= deadline + grace`. False if it did not.
+    async fn save_exam_answer(
+        &self,
+        attempt_id: i64,
+        item: usize,
+        choice: &[usize],
+        flagged: bool,
+        now: i64,
+    ) -> RepoResult<bool>;
+    /// Closes an open attempt; false if it was already closed. No answer
+    /// can be saved after this.
+    async fn close_exam_attempt(
+        &self,
+        attempt_id: i64,
+        submitted_at: i64,
+        by: SubmittedBy,
+    ) -> RepoResult<bool>;
+    /// Records the marks of a closed, unmarked attempt; false if it was
+    /// already marked. `Conflict` if the certificate code is taken.
+    async fn record_exam_outcome(&self, attempt_id: i64, outcome: &ExamOutcome)
+        -> RepoResult<bool>;
+    /// Attempts needing the expiry task: open past `deadline + grace` at
+    /// `now`, or closed but not yet marked.
+    async fn exam_attempts_due(&self, now: i64) -> RepoResult<Vec<i64>>;
+    /// Raises the extra time of the user's open attempt at `level` to
+    /// `extra_seconds` (moving its deadline by the difference) if it is
+    /// lower and the attempt still accepts answers at `now`. The attempt
+    /// id if it changed.
+    async fn raise_open_exam_extra(
+        &self,
+        user_id: i64,
+        level: Level,
+        extra_seconds: u32,
+        now: i64,
+    ) -> RepoResult<Option<i64>>;
+    /// Sets (replaces) the user's adjustment at `level`.
+    async fn set_exam_adjustment(&self, adjustment: &ExamAdjustment) -> RepoResult<()>;
+    async fn exam_adjustment(
+        &self,
+        user_id: i64,
+        level: Level,
+    ) -> RepoResult<Option<ExamAdjustment>>;
+    /// The attempt a canonical certificate code was issued for.
+    async fn certificate(&self, code: &str) -> RepoResult<Option<CertificateRow>>;
 }

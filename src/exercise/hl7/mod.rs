@@ -51,6 +51,9 @@ pub(crate) fn generate(kind: Kind, difficulty: Difficulty, seed: u64) -> (Exerci
         Kind::Hl7SpotDefect => spot_defect::make(&mut ctx),
         Kind::Hl7Merge => merge::make(&mut ctx),
         Kind::Hl7BuildAck => build_ack::make(&mut ctx),
+        // `super::generate` sends only HL7 kinds here (by `Kind::standard`);
+        // the DICOM kinds are made by `super::dicom`.
+        _ => read_value::make(&mut ctx),
     };
     made.finish(kind, difficulty, seed)
 }

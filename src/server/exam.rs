@@ -1,0 +1,793 @@
+//! The timed exam on the server: starting and resuming attempts, saving
+//! answers as the candidate goes, submission (by the candidate or by the
+//! expiry task), results with the review, certificates, and extra time.
+//!
+//! Plain async functions over a [`Repository`], each taking the current Unix
+//! time `now` from the caller so tests can drive the clock. The rules live in
+//! the pure [`crate::exam`] module; this one stores and checks.
+//!
+//! What reaches the browser during an attempt ([`AttemptView`], [`Saved`])
+//! holds the displayed stems and options only: no key, no explanation, no
+//! question id and no option order, so the answers cannot be read from it.
+//!
+//! Submission is two steps, each a single conditional statement: close the
+//! attempt (after which no answer can be saved), then mark the frozen
+//! answers. An attempt closed but not yet marked (the server stopped in
+//! between) is marked by the next run of [`expire_due`] or by [`result`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::repo::{
+    ExamAdjustment, ExamAttemptRow, ExamOutcome, NewExamAttempt, RepoError, Repository, User,
+};
+use crate::accounts::Role;
+use crate::content::render::render;
+use crate::content::Level;
+use crate::exam::{
+    can_start, certificate_code, draw, normalise_certificate_code, score, timing, AnswerError,
+    AttemptState, Date, ExamDefinition, NoGenerators, Paper, QuestionKind, QuestionSet, Score,
+    SectionScore, StartRefusal, SubmittedBy, MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
+};
+
+/// The most extra time a trainer may grant, in minutes.
+pub const MAX_EXTRA_MINUTES: u32 = 600;
+
+/// How often the expiry task looks for attempts whose time ran out.
+pub const EXPIRY_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Why an exam request was refused. [`ExamError::status`] gives the HTTP
+/// status a server function should answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum ExamError {
+    #[error("there is no {} exam", .0.title())]
+    NoExam(Level),
+    /// The attempt does not exist or is someone else's (the same answer
+    /// either way).
+    #[error("you have no exam attempt {0}")]
+    NoSuchAttempt(i64),
+    #[error(transparent)]
+    Refused(#[from] StartRefusal),
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+    #[error("this attempt is still in progress: submit it to see your result")]
+    NotSubmitted,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("extra time must be between 0 and {MAX_EXTRA_MINUTES} minutes, not {0}")]
+    BadMinutes(u32),
+    /// The stored paper cannot be drawn, shown or marked with today's bank.
+    #[error("the exam paper cannot be used: {0}")]
+    Paper(String),
+    #[error(transparent)]
+    Storage(#[from] RepoError),
+}
+
+impl ExamError {
+    /// The HTTP status for this refusal.
+    pub fn status(&self) -> u16 {
+        match self {
+            ExamError::NoExam(_) | ExamError::NoSuchAttempt(_) => 404,
+            ExamError::Answer(AnswerError::NoSuchItem { .. }) => 404,
+            ExamError::Answer(AnswerError::BadOption { .. })
+            | ExamError::Answer(AnswerError::OneAnswerOnly { .. })
+            | ExamError::BadMinutes(_) => 400,
+            ExamError::Answer(AnswerError::Late { .. })
+            | ExamError::Answer(AnswerError::AlreadySubmitted)
+            | ExamError::Refused(_)
+            | ExamError::NotSubmitted => 409,
+            ExamError::Forbidden(_) => 403,
+            ExamError::Paper(_) => 500,
+            ExamError::Storage(_) => 503,
+        }
+    }
+}
+
+/// One question as the candidate sees it during the attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemView {
+    /// Position on the paper, from 0 (shown as `number + 1`).
+    pub number: usize,
+    pub kind: QuestionKind,
+    /// How the item is marked, to show with it.
+    pub rule: String,
+    /// The stem, rendered from Markdown and sanitised.
+    pub stem_html: String,
+    /// The options in the order shown to this candidate, rendered and sanitised.
+    pub options_html: Vec<String>,
+    /// The displayed positions the candidate chose, ascending.
+    pub choice: Vec<usize>,
+    pub flagged: bool,
+}
+
+/// An attempt in progress, safe to send to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt_id: i64,
+    pub level: Level,
+    pub title: String,
+    pub item_count: usize,
+    pub started_at: i64,
+    pub deadline: i64,
+    /// The server's clock when this view was made, to correct the browser's.
+    pub now: i64,
+    pub remaining_seconds: i64,
+    pub grace_seconds: u32,
+    /// Extra time included in `deadline`.
+    pub extra_seconds: u32,
+    pub items: Vec<ItemView>,
+}
+
+/// A saved answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub saved_at: i64,
+    /// Seconds left before the deadline.
+    pub remaining: i64,
+    /// The deadline now (it moves if extra time is granted).
+    pub deadline: i64,
+}
+
+/// One option in the review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewOption {
+    pub html: String,
+    pub chosen: bool,
+    pub correct: bool,
+}
+
+/// One question in the review, options in the order the candidate saw them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub number: usize,
+    pub kind: QuestionKind,
+    pub rule: String,
+    pub stem_html: String,
+    pub options: Vec<ReviewOption>,
+    pub answered: bool,
+    pub correct: bool,
+    pub explanation_html: String,
+    /// Where the course teaches this, `/level/slug#heading`.
+    pub module: String,
+}
+
+/// A submitted attempt's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultView {
+    pub attempt_id: i64,
+    pub level: Level,
+    pub title: String,
+    pub started_at: i64,
+    pub submitted_at: i64,
+    pub submitted_by: SubmittedBy,
+    pub marks: u32,
+    pub total: u32,
+    pub percent: u32,
+    pub pass_mark_percent: u32,
+    pub passed: bool,
+    pub sections: Vec<SectionScore>,
+    pub certificate_code: Option<String>,
+    /// When the review opens, while it is still closed.
+    pub review_opens_at: Option<i64>,
+    /// The paper with keys and explanations, once the review is open.
+    pub review: Option<Vec<ReviewItem>>,
+}
+
+/// What a certificate code stands for, shown to anyone who has the code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub exam_title: String,
+    /// The day the exam was submitted, `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub percent: u32,
+    pub passed: bool,
+}
+
+/// The extra time now in force for a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Granted {
+    pub extra_minutes: u32,
+    /// The open attempt whose deadline moved, and its new deadline.
+    pub open_attempt: Option<(i64, i64)>,
+}
+
+fn definition(exams: &[ExamDefinition], level: Level) -> Result<&ExamDefinition, ExamError> {
+    exams
+        .iter()
+        .find(|d| d.level == level)
+        .ok_or(ExamError::NoExam(level))
+}
+
+fn paper_of(row: &ExamAttemptRow) -> Result<Paper, ExamError> {
+    serde_json::from_str(&row.paper_json)
+        .map_err(|e| ExamError::Paper(format!("stored paper of attempt {}: {e}", row.id)))
+}
+
+/// The attempt as the pure state machine sees it, with its saved answers.
+fn state_of(
+    def: &ExamDefinition,
+    row: &ExamAttemptRow,
+    paper: &Paper,
+    answers: &[super::repo::ExamAnswerRow],
+) -> AttemptState {
+    let mut state = AttemptState::start(def, paper, row.started_at);
+    state.deadline = row.deadline;
+    state.grace_seconds = row.grace_seconds;
+    state.extra_seconds = row.extra_seconds;
+    state.submitted_at = row.submitted_at;
+    state.submitted_by = row.submitted_by;
+    for a in answers {
+        if !a.choice.is_empty() {
+            state.answers.insert(a.item, a.choice.clone());
+        }
+        if a.flagged {
+            state.flagged.insert(a.item);
+        }
+    }
+    state
+}
+
+/// Loads an attempt of `user`: someone else's is as absent as a missing one.
+async fn own_attempt(
+    repo: &dyn Repository,
+    user: &User,
+    attempt_id: i64,
+) -> Result<ExamAttemptRow, ExamError> {
+    match repo.exam_attempt(attempt_id).await? {
+        Some(row) if row.user_id == user.id => Ok(row),
+        _ => Err(ExamError::NoSuchAttempt(attempt_id)),
+    }
+}
+
+fn html(md: &str) -> String {
+    render(md, 1).html
+}
+
+fn rule(kind: QuestionKind) -> String {
+    match kind {
+        QuestionKind::Single => SINGLE_ANSWER_RULE,
+        QuestionKind::Multiple => MULTIPLE_RESPONSE_RULE,
+    }
+    .to_string()
+}
+
+/// Closes (if still open) and marks an attempt. `now` decides who ended it:
+/// within `deadline + grace` the candidate, after it the expiry, at
+/// `deadline + grace`. Returns the row as stored afterwards.
+async fn finalise(
+    repo: &dyn Repository,
+    def: &ExamDefinition,
+    bank: &QuestionSet,
+    row: ExamAttemptRow,
+    now: i64,
+) -> Result<ExamAttemptRow, ExamError> {
+    let id = row.id;
+    let paper = paper_of(&row)?;
+    if row.submitted_at.is_none() {
+        let mut state = state_of(def, &row, &paper, &[]);
+        let by = state.submit(now)?;
+        let at = state.submitted_at.unwrap_or(now);
+        // False means another request closed it first: fine, mark it below.
+        repo.close_exam_attempt(id, at, by).await?;
+    }
+    let row = repo
+        .exam_attempt(id)
+        .await?
+        .ok_or(ExamError::NoSuchAttempt(id))?;
+    if row.outcome.is_some() {
+        return Ok(row);
+    }
+    // Closed: the answers can no longer change.
+    let answers = repo.exam_answers(id).await?;
+    let state = state_of(def, &row, &paper, &answers);
+    let questions = paper
+        .resolve(bank, &NoGenerators)
+        .map_err(|e| ExamError::Paper(e.to_string()))?;
+    let marked = score(def, &paper, &questions, &state.answers)
+        .map_err(|e| ExamError::Paper(e.to_string()))?;
+    let score_json = serde_json::to_string(&marked)
+        .map_err(|e| ExamError::Paper(format!("cannot store the score: {e}")))?;
+    let mut tries = 0;
+    loop {
+        let outcome = ExamOutcome {
+            marks: marked.marks,
+            total: marked.total,
+            percent: marked.percent,
+            passed: marked.passed,
+            score_json: score_json.clone(),
+            certificate_code: marked
+                .passed
+                .then(|| certificate_code(rand::random::<u128>())),
+        };
+        match repo.record_exam_outcome(id, &outcome).await {
+            Ok(_) => break,
+            // A certificate code already issued (1 in 2^60): draw another.
+            Err(RepoError::Conflict(_)) if tries < 5 => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    repo.exam_attempt(id)
+        .await?
+        .ok_or(ExamError::NoSuchAttempt(id))
+}
+
+/// Builds the browser's view of an open attempt.
+fn attempt_view(
+    def: &ExamDefinition,
+    bank: &QuestionSet,
+    row: &ExamAttemptRow,
+    answers: &[super::repo::ExamAnswerRow],
+    now: i64,
+) -> Result<AttemptView, ExamError> {
+    let paper = paper_of(row)?;
+    let questions = paper
+        .resolve(bank, &NoGenerators)
+        .map_err(|e| ExamError::Paper(e.to_string()))?;
+    let state = state_of(def, row, &paper, answers);
+    let items = paper
+        .items
+        .iter()
+        .zip(&questions)
+        .enumerate()
+        .map(|(number, (item, q))| ItemView {
+            number,
+            kind: item.kind,
+            rule: rule(item.kind),
+            stem_html: html(&q.stem_md),
+            options_html: item
+                .order
+                .iter()
+                .map(|&o| q.options.get(o).map(|s| html(s)).unwrap_or_default())
+                .collect(),
+            choice: state.answers.get(&number).cloned().unwrap_or_default(),
+            flagged: state.flagged.contains(&number),
+        })
+        .collect::<Vec<_>>();
+    Ok(AttemptView {
+        attempt_id: row.id,
+        level: row.level,
+        title: def.title.clone(),
+        item_count: items.len(),
+        started_at: row.started_at,
+        deadline: row.deadline,
+        now,
+        remaining_seconds: timing::remaining(row.deadline, now),
+        grace_seconds: row.grace_seconds,
+        extra_seconds: row.extra_seconds,
+        items,
+    })
+}
+
+/// Resumes `user`'s open attempt at `level`, or starts a new one.
+///
+/// An open attempt whose time (deadline plus grace) has run out is
+/// submitted first, and then the usual rules apply ([`can_start`]: attempt
+/// limit and cool-down). A new attempt gets a paper drawn from a random
+/// seed and any extra time granted to the candidate for this exam.
+pub async fn start_or_resume(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    user: &User,
+    level: Level,
+    now: i64,
+) -> Result<AttemptView, ExamError> {
+    let def = definition(exams, level)?;
+    // Two tries: a concurrent start may win the one-open-attempt index.
+    for _ in 0..2 {
+        let mut previous = Vec::new();
+        for row in repo.exam_attempts_of(user.id, level).await? {
+            let row = if row.submitted_at.is_none() {
+                if timing::accepts_answer(row.deadline, row.grace_seconds, now) {
+                    let answers = repo.exam_answers(row.id).await?;
+                    return attempt_view(def, bank, &row, &answers, now);
+                }
+                finalise(repo, def, bank, row, now).await?
+            } else {
+                row
+            };
+            previous.push((row.started_at, row.submitted_at));
+        }
+        can_start(def, &previous, now)?;
+        let seed = rand::random::<u64>();
+        let paper = draw(def, bank, seed).map_err(|e| ExamError::Paper(e.to_string()))?;
+        let extra_minutes = repo
+            .exam_adjustment(user.id, level)
+            .await?
+            .map_or(0, |a| a.extra_minutes);
+        let extra_seconds = extra_minutes.saturating_mul(60);
+        let new = NewExamAttempt {
+            user_id: user.id,
+            level,
+            seed,
+            paper_json: serde_json::to_string(&paper)
+                .map_err(|e| ExamError::Paper(format!("cannot store the paper: {e}")))?,
+            started_at: now,
+            deadline: timing::deadline(now, def.minutes, extra_seconds),
+            grace_seconds: def.grace_seconds,
+            extra_seconds,
+        };
+        match repo.create_exam_attempt(&new).await {
+            Ok(id) => {
+                let row = repo
+                    .exam_attempt(id)
+                    .await?
+                    .ok_or(ExamError::NoSuchAttempt(id))?;
+                return attempt_view(def, bank, &row, &[], now);
+            }
+            // Another request started one at the same moment: resume it.
+            Err(RepoError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ExamError::Refused(StartRefusal::AttemptOpen {
+        started_at: now,
+    }))
+}
+
+/// Saves the candidate's answer to one item (the displayed positions
+/// chosen, `[]` to clear) and its flag. Saving the same answer again
+/// changes nothing but `saved_at`. Refused for an attempt that is not the
+/// user's, an item or option not on this paper, and after `deadline +
+/// grace`.
+// The arguments are what a server function receives; a struct would only
+// rename them.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_answer(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    user: &User,
+    attempt_id: i64,
+    item: usize,
+    choice: Vec<usize>,
+    flagged: bool,
+    now: i64,
+) -> Result<Saved, ExamError> {
+    let row = own_attempt(repo, user, attempt_id).await?;
+    let def = definition(exams, row.level)?;
+    let paper = paper_of(&row)?;
+    let mut state = state_of(def, &row, &paper, &[]);
+    state.apply_answer(now, item, choice)?;
+    state.set_flag(now, item, flagged)?;
+    let choice = state.answers.get(&item).cloned().unwrap_or_default();
+    if repo
+        .save_exam_answer(attempt_id, item, &choice, flagged, now)
+        .await?
+    {
+        return Ok(Saved {
+            saved_at: now,
+            remaining: timing::remaining(row.deadline, now),
+            deadline: row.deadline,
+        });
+    }
+    // The attempt closed between the check and the write.
+    let row = own_attempt(repo, user, attempt_id).await?;
+    Err(if row.submitted_at.is_some() {
+        AnswerError::AlreadySubmitted
+    } else {
+        AnswerError::Late {
+            deadline: row.deadline,
+            grace_seconds: row.grace_seconds,
+        }
+    }
+    .into())
+}
+
+/// Submits the candidate's attempt and returns the result. Submitting an
+/// attempt that is already submitted just returns its result (a second
+/// press of the button is harmless). After `deadline + grace` it counts as
+/// submitted by expiry.
+pub async fn submit(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    user: &User,
+    attempt_id: i64,
+    now: i64,
+) -> Result<ResultView, ExamError> {
+    let row = own_attempt(repo, user, attempt_id).await?;
+    let def = definition(exams, row.level)?;
+    let row = finalise(repo, def, bank, row, now).await?;
+    result_view(def, bank, &row, now)
+}
+
+/// Submits every open attempt whose `deadline + grace` has passed at
+/// `now`, marking the answers stored, and marks any attempt left closed but
+/// unmarked. Returns how many it submitted or marked; failures are logged
+/// and retried on the next run.
+pub async fn expire_due(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    now: i64,
+) -> usize {
+    let ids = match repo.exam_attempts_due(now).await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::warn!("exam expiry: cannot list attempts: {e}");
+            return 0;
+        }
+    };
+    let mut done = 0;
+    for id in ids {
+        let outcome = async {
+            let row = repo
+                .exam_attempt(id)
+                .await?
+                .ok_or(ExamError::NoSuchAttempt(id))?;
+            let def = definition(exams, row.level)?;
+            finalise(repo, def, bank, row, now).await
+        }
+        .await;
+        match outcome {
+            Ok(_) => done += 1,
+            Err(e) => tracing::warn!(attempt = id, "exam expiry failed: {e}"),
+        }
+    }
+    done
+}
+
+/// Runs [`expire_due`] now (for attempts whose time ran out while the
+/// server was down) and then every `every`, until the runtime stops.
+pub fn spawn_expiry_task(
+    repo: Arc<dyn Repository>,
+    exams: Arc<Vec<ExamDefinition>>,
+    bank: Arc<QuestionSet>,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let n = expire_due(&*repo, &exams, &bank, super::db::now()).await;
+            if n > 0 {
+                tracing::info!(attempts = n, "exam attempts submitted at expiry");
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
+
+fn result_view(
+    def: &ExamDefinition,
+    bank: &QuestionSet,
+    row: &ExamAttemptRow,
+    now: i64,
+) -> Result<ResultView, ExamError> {
+    let (Some(submitted_at), Some(submitted_by), Some(outcome)) =
+        (row.submitted_at, row.submitted_by, row.outcome.as_ref())
+    else {
+        return Err(ExamError::NotSubmitted);
+    };
+    let marked: Score = serde_json::from_str(&outcome.score_json)
+        .map_err(|e| ExamError::Paper(format!("stored score of attempt {}: {e}", row.id)))?;
+    let open = def.review.is_open(now);
+    let review = if open {
+        Some(review_items(bank, row, &marked)?)
+    } else {
+        None
+    };
+    Ok(ResultView {
+        attempt_id: row.id,
+        level: row.level,
+        title: def.title.clone(),
+        started_at: row.started_at,
+        submitted_at,
+        submitted_by,
+        marks: outcome.marks,
+        total: outcome.total,
+        percent: outcome.percent,
+        pass_mark_percent: marked.pass_mark_percent,
+        passed: outcome.passed,
+        sections: marked.sections,
+        certificate_code: outcome.certificate_code.clone(),
+        review_opens_at: match def.review {
+            crate::exam::Review::After(date) if !open => Some(date.unix_start()),
+            _ => None,
+        },
+        review,
+    })
+}
+
+fn review_items(
+    bank: &QuestionSet,
+    row: &ExamAttemptRow,
+    marked: &Score,
+) -> Result<Vec<ReviewItem>, ExamError> {
+    let paper = paper_of(row)?;
+    let questions = paper
+        .resolve(bank, &NoGenerators)
+        .map_err(|e| ExamError::Paper(e.to_string()))?;
+    Ok(paper
+        .items
+        .iter()
+        .zip(&questions)
+        .zip(&marked.items)
+        .enumerate()
+        .map(|(number, ((item, q), r))| ReviewItem {
+            number,
+            kind: item.kind,
+            rule: rule(item.kind),
+            stem_html: html(&q.stem_md),
+            options: item
+                .order
+                .iter()
+                .map(|&o| ReviewOption {
+                    html: q.options.get(o).map(|s| html(s)).unwrap_or_default(),
+                    chosen: r.chosen.contains(&o),
+                    correct: r.key.contains(&o),
+                })
+                .collect(),
+            answered: r.answered(),
+            correct: r.correct(),
+            explanation_html: html(&q.explanation_md),
+            module: q.module.clone(),
+        })
+        .collect())
+}
+
+/// The result of a submitted attempt of `user`. An open attempt whose time
+/// has run out is submitted first; one still running is refused. The review
+/// (keys and explanations) is included only once the exam's review is open.
+pub async fn result(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    user: &User,
+    attempt_id: i64,
+    now: i64,
+) -> Result<ResultView, ExamError> {
+    let row = own_attempt(repo, user, attempt_id).await?;
+    let def = definition(exams, row.level)?;
+    let accepting =
+        row.submitted_at.is_none() && timing::accepts_answer(row.deadline, row.grace_seconds, now);
+    if accepting {
+        return Err(ExamError::NotSubmitted);
+    }
+    let row = if row.outcome.is_none() {
+        finalise(repo, def, bank, row, now).await?
+    } else {
+        row
+    };
+    result_view(def, bank, &row, now)
+}
+
+/// Looks up a certificate code as typed (lower case, missing dashes, `O`
+/// for zero and the like are accepted). Public: no sign-in needed. `None`
+/// for a malformed or unknown code.
+pub async fn verify_certificate(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    typed: &str,
+) -> Result<Option<CertificateView>, ExamError> {
+    let Ok(code) = normalise_certificate_code(typed) else {
+        return Ok(None);
+    };
+    let Some(c) = repo.certificate(&code).await? else {
+        return Ok(None);
+    };
+    let exam_title = exams
+        .iter()
+        .find(|d| d.level == c.level)
+        .map(|d| d.title.clone())
+        .unwrap_or_else(|| format!("PACS Academy {} exam", c.level.title()));
+    Ok(Some(CertificateView {
+        code,
+        name: c.name,
+        level: c.level,
+        exam_title,
+        date: date_of(c.submitted_at).to_string(),
+        percent: c.percent,
+        passed: c.passed,
+    }))
+}
+
+/// The UTC calendar date of a Unix time (civil from days, the inverse of
+/// [`Date::unix_start`]).
+fn date_of(unix: i64) -> Date {
+    let z = unix.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date { year, month, day }
+}
+
+/// Grants `learner_id` `minutes` of extra time at the `level` exam (an
+/// accessibility adjustment), replacing any earlier grant; 0 removes it.
+/// New attempts get it; an open attempt that still accepts answers is
+/// brought up to it (its deadline moves by the difference; time is never
+/// taken away from an attempt in progress). Trainers may grant it to
+/// learners of the organisations they follow, administrators to anyone.
+pub async fn grant_extra_time(
+    repo: &dyn Repository,
+    trainer: &User,
+    learner_id: i64,
+    level: Level,
+    minutes: u32,
+    now: i64,
+) -> Result<Granted, ExamError> {
+    const NOT_YOURS: &str = "You do not follow this learner's organisation.";
+    if minutes > MAX_EXTRA_MINUTES {
+        return Err(ExamError::BadMinutes(minutes));
+    }
+    let learner = repo.user(learner_id).await?;
+    let allowed = match (trainer.role, &learner) {
+        (Role::Admin, Some(_)) => true,
+        (Role::Trainer, Some(l)) if l.role == Role::Learner => match l.organisation_id {
+            Some(org) => repo.trainer_organisations(trainer.id).await?.contains(&org),
+            None => false,
+        },
+        (Role::Learner, _) => {
+            return Err(ExamError::Forbidden(
+                "Only trainers and administrators can grant extra time.",
+            ))
+        }
+        _ => false,
+    };
+    if !allowed {
+        // The same answer whether the learner exists or not.
+        return Err(ExamError::Forbidden(NOT_YOURS));
+    }
+    repo.set_exam_adjustment(&ExamAdjustment {
+        user_id: learner_id,
+        level,
+        extra_minutes: minutes,
+        granted_by: Some(trainer.id),
+        granted_at: now,
+    })
+    .await?;
+    let moved = repo
+        .raise_open_exam_extra(learner_id, level, minutes.saturating_mul(60), now)
+        .await?;
+    let open_attempt = match moved {
+        Some(id) => repo.exam_attempt(id).await?.map(|r| (id, r.deadline)),
+        None => None,
+    };
+    Ok(Granted {
+        extra_minutes: minutes,
+        open_attempt,
+    })
+}
+
+/// The answers a candidate's attempt holds, by item: (displayed choice,
+/// flag). For trainers' reports and for checking that nothing was lost.
+pub async fn stored_answers(
+    repo: &dyn Repository,
+    attempt_id: i64,
+) -> Result<BTreeMap<usize, (Vec<usize>, bool)>, ExamError> {
+    Ok(repo
+        .exam_answers(attempt_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.item, (a.choice, a.flagged)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_invert_unix_start() {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2026, 12, 31),
+            (2027, 3, 1),
+            (1969, 12, 31),
+        ] {
+            let date = Date::new(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d}"));
+            assert_eq!(date_of(date.unix_start()), date);
+            assert_eq!(date_of(date.unix_start() + 86_399), date);
+        }
+    }
+}
