@@ -1,5 +1,8 @@
 import { test, expect } from "@playwright/test";
 import { gotoHydrated } from "./helpers";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 
 test("the DICOM lab: the byte dump and the tree select together", async ({ page }) => {
   await gotoHydrated(page, "/dicom");
@@ -93,4 +96,33 @@ test("explain my file: read in the browser, never uploaded; truncation gives the
   await page.waitForTimeout(300);
   const after = requests.slice(before);
   expect(after, "no request at all after the page loaded").toEqual([]);
+});
+
+test("explain my file: a 100 MB file is read and the page stays responsive", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  // A real synthetic CT header whose Pixel Data (OW) is made 100 MiB long.
+  const file = Buffer.from(await (await request.get("/dicom/files/CT/5/0")).body());
+  const at = file.lastIndexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57]));
+  expect(at).toBeGreaterThan(132);
+  const size = 100 * 1024 * 1024;
+  const header = Buffer.alloc(12);
+  Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57, 0, 0]).copy(header);
+  header.writeUInt32LE(size, 8);
+  const big = path.join(os.tmpdir(), `pacs-big-${process.pid}.dcm`);
+  fs.writeFileSync(big, Buffer.concat([file.subarray(0, at), header, Buffer.alloc(size)]));
+  try {
+    await gotoHydrated(page, "/dicom/explain");
+    await page.getByLabel("Choose a DICOM file").setInputFiles(big);
+    const explorer = page.locator("#explain-dicom");
+    await expect(explorer).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    // Pixel data is summarised: the dump elides it instead of showing 100 MiB.
+    await expect(explorer.locator(".dcm-gap").first()).toContainText("bytes not shown");
+    const row = explorer.locator('.dcm-row[data-keyword="PixelData"]');
+    await row.click();
+    await expect(explorer.locator(".explorer-details")).toContainText("Pixel Data");
+    await expect(explorer.locator(".explorer-details")).toContainText(`= ${size} (0x`);
+  } finally {
+    fs.rmSync(big, { force: true });
+  }
 });

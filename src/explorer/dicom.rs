@@ -395,11 +395,13 @@ fn hex_html(
                     let _ = write!(
                         out,
                         "<button type=\"button\" {common} tabindex=\"{tabindex}\" aria-label=\"{}\">{}</button> ",
+                        // The visible bytes first (WCAG 2.5.3), then what they are.
                         escape(&format!(
-                            "bytes {}–{}: {}",
+                            "{}: {}, bytes {}–{}",
+                            hex.join(" "),
+                            kind_label(region.kind),
                             region.span.offset,
-                            region.span.end().saturating_sub(1),
-                            kind_label(region.kind)
+                            region.span.end().saturating_sub(1)
                         )),
                         hex.join(" ")
                     );
