@@ -28,7 +28,8 @@ async function pages(page: import("@playwright/test").Page) {
 
 for (const scheme of ["light", "dark"] as const) {
   test(`axe finds no violations on any page type (${scheme})`, async ({ page }) => {
-    test.setTimeout(120_000);
+    // About 30 pages, some with large explorers: axe takes its time.
+    test.setTimeout(360_000);
     await page.emulateMedia({ colorScheme: scheme });
     for (const p of await pages(page)) {
       await gotoHydrated(page, p.path);
