@@ -87,12 +87,12 @@ fn main() {
             log_format: "pretty".into(),
             secure_cookies: false,
         };
-        let state = pacs_academy::server::AppState {
-            leptos_options: pacs_academy::server::leptos_options(&config),
-            content: std::sync::Arc::new(ContentStore::new(&content)),
-            repo: std::sync::Arc::new(db),
-            secure_cookies: false,
-        };
+        let state = pacs_academy::server::AppState::new(
+            pacs_academy::server::leptos_options(&config),
+            content.as_ref(),
+            std::sync::Arc::new(db),
+            false,
+        );
         pacs_academy::server::router(state)
     });
     let uri = format!("/foundation/{SLUG}");

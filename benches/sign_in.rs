@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Request};
 use pacs_academy::accounts::Role;
-use pacs_academy::content::store::ContentStore;
 use pacs_academy::server::auth::{hash_password, verify_password};
 use pacs_academy::server::db::Db;
 use pacs_academy::server::repo::{NewUser, Repository};
@@ -73,12 +72,12 @@ fn main() {
             secure_cookies: false,
             log_format: "pretty".into(),
         };
-        router(AppState {
-            leptos_options: leptos_options(&config),
-            content: Arc::new(ContentStore::new(&content)),
-            repo: Arc::new(db),
-            secure_cookies: false,
-        })
+        router(AppState::new(
+            leptos_options(&config),
+            content.as_ref(),
+            Arc::new(db),
+            false,
+        ))
     });
     let csrf = "c".repeat(43);
     let samples = runtime.block_on(async {

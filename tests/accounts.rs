@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use pacs_academy::accounts::Role;
-use pacs_academy::content::{store::ContentStore, Level};
+use pacs_academy::content::Level;
 use pacs_academy::server::auth::{hash_password, token_hash};
 use pacs_academy::server::db::{now, Db};
 use pacs_academy::server::repo::{NewAttempt, NewUser, RepoError, Repository};
@@ -274,12 +274,12 @@ async fn world() -> World {
         secure_cookies: false,
         log_format: "pretty".into(),
     };
-    let state = AppState {
-        leptos_options: leptos_options(&config),
-        content: Arc::new(ContentStore::new(content)),
-        repo: Arc::new(db.clone()),
-        secure_cookies: false,
-    };
+    let state = AppState::new(
+        leptos_options(&config),
+        content.as_ref(),
+        Arc::new(db.clone()),
+        false,
+    );
     World {
         app: router(state),
         db,

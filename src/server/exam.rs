@@ -537,13 +537,12 @@ pub async fn expire_due(
 /// server was down) and then every `every`, until the runtime stops.
 pub fn spawn_expiry_task(
     repo: Arc<dyn Repository>,
-    exams: Arc<Vec<ExamDefinition>>,
-    bank: Arc<QuestionSet>,
+    exams: Arc<super::ExamContent>,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let n = expire_due(&*repo, &exams, &bank, super::db::now()).await;
+            let n = expire_due(&*repo, &exams.definitions, &exams.bank, super::db::now()).await;
             if n > 0 {
                 tracing::info!(attempts = n, "exam attempts submitted at expiry");
             }

@@ -33,8 +33,54 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub content: Arc<ContentStore>,
     pub repo: Arc<dyn repo::Repository>,
+    /// The question bank and exam definitions, loaded at start-up.
+    pub exams: Arc<ExamContent>,
     /// Mark cookies Secure even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+}
+
+/// The question bank and the exam definitions of the content folder.
+#[derive(Debug, Default)]
+pub struct ExamContent {
+    pub bank: crate::exam::QuestionSet,
+    pub definitions: Vec<crate::exam::ExamDefinition>,
+}
+
+impl ExamContent {
+    /// Loads `questions/` and `exams/` under `content_dir`. Problems are
+    /// logged (`check-content` reports them in full); what loaded is used.
+    pub fn load(content_dir: &std::path::Path) -> ExamContent {
+        use crate::content::questions::{load_bank, load_checked, load_exams};
+        match load_checked(content_dir) {
+            Ok((bank, definitions)) => ExamContent { bank, definitions },
+            Err(problems) => {
+                for p in &problems {
+                    tracing::warn!("question bank or exams: {p}");
+                }
+                let (bank, _) = load_bank(&content_dir.join("questions"));
+                let (definitions, _) = load_exams(&content_dir.join("exams"));
+                ExamContent { bank, definitions }
+            }
+        }
+    }
+}
+
+impl AppState {
+    /// The state for `repo` and the content folder `content_dir`.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        content_dir: &std::path::Path,
+        repo: Arc<dyn repo::Repository>,
+        secure_cookies: bool,
+    ) -> AppState {
+        AppState {
+            leptos_options,
+            content: Arc::new(ContentStore::new(content_dir)),
+            repo,
+            exams: Arc::new(ExamContent::load(content_dir)),
+            secure_cookies,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -346,23 +392,25 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     let db = db::Db::connect(&config.database_url).await?;
     tracing::info!(url = %db::redact(&config.database_url), "database ready");
-    let content = Arc::new(ContentStore::new(&config.content_dir));
-    for failure in content.failures() {
+    let state = AppState::new(
+        leptos_options(&config),
+        &config.content_dir,
+        Arc::new(db.clone()),
+        config.secure_cookies,
+    );
+    for failure in state.content.failures() {
         for p in failure.problems {
             tracing::warn!("{}:{}: {}", failure.path.display(), p.line, p.message);
         }
     }
-    let leptos_options = leptos_options(&config);
-    let state = AppState {
-        leptos_options,
-        content,
-        repo: Arc::new(db.clone()),
-        secure_cookies: config.secure_cookies,
-    };
+    exam::spawn_expiry_task(
+        state.repo.clone(),
+        state.exams.clone(),
+        exam::EXPIRY_INTERVAL,
+    );
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("listening on http://{}", config.addr);
-    start_exam_expiry(&config, Arc::new(db.clone()));
     let repo = db.clone();
     tokio::spawn(async move {
         use repo::Repository;
@@ -384,26 +432,6 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
     db.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
-}
-
-/// Starts the task that submits exam attempts whose time ran out (once now,
-/// for those that expired while the server was down, then every few
-/// seconds). It marks them with the bank and exams of the content folder.
-fn start_exam_expiry(config: &ServeConfig, repo: Arc<dyn repo::Repository>) {
-    use crate::content::questions::{load_bank, load_checked, load_exams};
-    let (bank, exams) = match load_checked(&config.content_dir) {
-        Ok(loaded) => loaded,
-        Err(problems) => {
-            tracing::warn!(
-                problems = problems.len(),
-                "the question bank or exams have problems; marking expired attempts with them as loaded"
-            );
-            let (bank, _) = load_bank(&config.content_dir.join("questions"));
-            let (exams, _) = load_exams(&config.content_dir.join("exams"));
-            (bank, exams)
-        }
-    };
-    exam::spawn_expiry_task(repo, Arc::new(exams), Arc::new(bank), exam::EXPIRY_INTERVAL);
 }
 
 async fn shutdown_signal() {
