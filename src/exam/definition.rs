@@ -68,6 +68,55 @@ impl Date {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         (era * 146_097 + doe - 719_468) * 86_400
     }
+
+    /// The UTC calendar date of a Unix time (civil from days, the inverse
+    /// of [`Date::unix_start`]).
+    pub fn of_unix(unix: i64) -> Date {
+        let z = unix.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The date written out, as on a certificate: `2 December 2026`.
+    pub fn long(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let month = MONTHS
+            .get(usize::from(self.month).saturating_sub(1))
+            .copied()
+            .unwrap_or("?");
+        format!("{} {month} {}", self.day, self.year)
+    }
+}
+
+/// A Unix time as people read it, in UTC: `2 December 2026, 14:05 UTC`.
+pub fn format_utc(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        Date::of_unix(unix).long(),
+        secs / 3600,
+        secs % 3600 / 60
+    )
 }
 
 impl fmt::Display for Date {
@@ -313,6 +362,29 @@ pub fn validate_exam(
 mod tests {
     use super::*;
     use crate::exam::testutil::{bank, definition, modules};
+
+    #[test]
+    fn dates_invert_unix_start() {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2026, 12, 31),
+            (2027, 3, 1),
+            (1969, 12, 31),
+        ] {
+            let date = Date::new(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d}"));
+            assert_eq!(Date::of_unix(date.unix_start()), date);
+            assert_eq!(Date::of_unix(date.unix_start() + 86_399), date);
+        }
+    }
+
+    #[test]
+    fn times_read_as_people_write_them() {
+        // 2026-12-02 is 20,789 days after 1970-01-01; 14:05:59 into the day.
+        let t = 20_789 * 86_400 + 14 * 3600 + 5 * 60 + 59;
+        assert_eq!(format_utc(t), "2 December 2026, 14:05 UTC");
+        assert_eq!(Date::of_unix(0).long(), "1 January 1970");
+    }
 
     #[test]
     fn dates_parse_and_convert_to_unix_time() {

@@ -25,6 +25,7 @@ pub mod import;
 pub mod question;
 pub mod score;
 pub mod timing;
+pub mod view;
 
 #[cfg(test)]
 mod testutil;
@@ -34,7 +35,7 @@ pub use certificate::{
     certificate_code, normalise_certificate_code, parse_certificate_code, CodeError,
 };
 pub use definition::{
-    validate_exam, BlueprintEntry, Date, ExamDefinition, GeneratedEntry, Review,
+    format_utc, validate_exam, BlueprintEntry, Date, ExamDefinition, GeneratedEntry, Review,
     DEFAULT_GRACE_SECONDS,
 };
 pub use draw::{

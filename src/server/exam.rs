@@ -19,8 +19,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use super::repo::{
     ExamAdjustment, ExamAttemptRow, ExamOutcome, NewExamAttempt, RepoError, Repository, User,
 };
@@ -30,7 +28,12 @@ use crate::content::Level;
 use crate::exam::{
     can_start, certificate_code, draw, normalise_certificate_code, score, timing, AnswerError,
     AttemptState, Date, ExamDefinition, NoGenerators, Paper, QuestionKind, QuestionSet, Score,
-    SectionScore, StartRefusal, SubmittedBy, MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
+    StartRefusal, MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
+};
+
+pub use crate::exam::view::{
+    AttemptPage, AttemptSummary, AttemptView, CertificateView, ExamSummary, Granted, ItemView,
+    ResultView, ReviewItem, ReviewOption, Saved,
 };
 
 /// The most extra time a trainer may grant, in minutes.
@@ -84,117 +87,6 @@ impl ExamError {
             ExamError::Storage(_) => 503,
         }
     }
-}
-
-/// One question as the candidate sees it during the attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ItemView {
-    /// Position on the paper, from 0 (shown as `number + 1`).
-    pub number: usize,
-    pub kind: QuestionKind,
-    /// How the item is marked, to show with it.
-    pub rule: String,
-    /// The stem, rendered from Markdown and sanitised.
-    pub stem_html: String,
-    /// The options in the order shown to this candidate, rendered and sanitised.
-    pub options_html: Vec<String>,
-    /// The displayed positions the candidate chose, ascending.
-    pub choice: Vec<usize>,
-    pub flagged: bool,
-}
-
-/// An attempt in progress, safe to send to the browser.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttemptView {
-    pub attempt_id: i64,
-    pub level: Level,
-    pub title: String,
-    pub item_count: usize,
-    pub started_at: i64,
-    pub deadline: i64,
-    /// The server's clock when this view was made, to correct the browser's.
-    pub now: i64,
-    pub remaining_seconds: i64,
-    pub grace_seconds: u32,
-    /// Extra time included in `deadline`.
-    pub extra_seconds: u32,
-    pub items: Vec<ItemView>,
-}
-
-/// A saved answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Saved {
-    pub saved_at: i64,
-    /// Seconds left before the deadline.
-    pub remaining: i64,
-    /// The deadline now (it moves if extra time is granted).
-    pub deadline: i64,
-}
-
-/// One option in the review.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewOption {
-    pub html: String,
-    pub chosen: bool,
-    pub correct: bool,
-}
-
-/// One question in the review, options in the order the candidate saw them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewItem {
-    pub number: usize,
-    pub kind: QuestionKind,
-    pub rule: String,
-    pub stem_html: String,
-    pub options: Vec<ReviewOption>,
-    pub answered: bool,
-    pub correct: bool,
-    pub explanation_html: String,
-    /// Where the course teaches this, `/level/slug#heading`.
-    pub module: String,
-}
-
-/// A submitted attempt's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResultView {
-    pub attempt_id: i64,
-    pub level: Level,
-    pub title: String,
-    pub started_at: i64,
-    pub submitted_at: i64,
-    pub submitted_by: SubmittedBy,
-    pub marks: u32,
-    pub total: u32,
-    pub percent: u32,
-    pub pass_mark_percent: u32,
-    pub passed: bool,
-    pub sections: Vec<SectionScore>,
-    pub certificate_code: Option<String>,
-    /// When the review opens, while it is still closed.
-    pub review_opens_at: Option<i64>,
-    /// The paper with keys and explanations, once the review is open.
-    pub review: Option<Vec<ReviewItem>>,
-}
-
-/// What a certificate code stands for, shown to anyone who has the code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateView {
-    pub code: String,
-    pub name: String,
-    pub level: Level,
-    pub exam_title: String,
-    /// The day the exam was submitted, `YYYY-MM-DD` (UTC).
-    pub date: String,
-    pub percent: u32,
-    pub passed: bool,
-}
-
-/// The extra time now in force for a candidate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Granted {
-    pub extra_minutes: u32,
-    /// The open attempt whose deadline moved, and its new deadline.
-    pub open_attempt: Option<(i64, i64)>,
 }
 
 fn definition(exams: &[ExamDefinition], level: Level) -> Result<&ExamDefinition, ExamError> {
@@ -679,25 +571,10 @@ pub async fn verify_certificate(
         name: c.name,
         level: c.level,
         exam_title,
-        date: date_of(c.submitted_at).to_string(),
+        date: Date::of_unix(c.submitted_at).long(),
         percent: c.percent,
         passed: c.passed,
     }))
-}
-
-/// The UTC calendar date of a Unix time (civil from days, the inverse of
-/// [`Date::unix_start`]).
-fn date_of(unix: i64) -> Date {
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date { year, month, day }
 }
 
 /// Grants `learner_id` `minutes` of extra time at the `level` exam (an
@@ -771,22 +648,92 @@ pub async fn stored_answers(
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_invert_unix_start() {
-        for (y, m, d) in [
-            (1970, 1, 1),
-            (2000, 2, 29),
-            (2026, 12, 31),
-            (2027, 3, 1),
-            (1969, 12, 31),
-        ] {
-            let date = Date::new(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d}"));
-            assert_eq!(date_of(date.unix_start()), date);
-            assert_eq!(date_of(date.unix_start() + 86_399), date);
+/// The exams `user` can sit, with their attempts. Attempts whose time has
+/// run out are submitted first, so the page never shows a stale one open.
+pub async fn overview(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    user: &User,
+    now: i64,
+) -> Result<Vec<ExamSummary>, ExamError> {
+    let mut out = Vec::new();
+    for def in exams {
+        let mut rows = Vec::new();
+        for row in repo.exam_attempts_of(user.id, def.level).await? {
+            let open = row.submitted_at.is_none();
+            let row = if (open && !timing::accepts_answer(row.deadline, row.grace_seconds, now))
+                || (!open && row.outcome.is_none())
+            {
+                finalise(repo, def, bank, row, now).await?
+            } else {
+                row
+            };
+            rows.push(row);
         }
+        rows.sort_by_key(|r| std::cmp::Reverse((r.started_at, r.id)));
+        let previous: Vec<_> = rows
+            .iter()
+            .map(|r| (r.started_at, r.submitted_at))
+            .collect();
+        let (refusal, available_from) = match can_start(def, &previous, now) {
+            Ok(()) => (None, None),
+            Err(StartRefusal::AttemptOpen { .. }) => (None, None),
+            Err(e @ StartRefusal::CoolingDown { until, .. }) => (Some(e.to_string()), Some(until)),
+            Err(e) => (Some(e.to_string()), None),
+        };
+        let extra_minutes = repo
+            .exam_adjustment(user.id, def.level)
+            .await?
+            .map_or(0, |a| a.extra_minutes);
+        out.push(ExamSummary {
+            level: def.level,
+            title: def.title.clone(),
+            questions: def.questions,
+            minutes: def.minutes,
+            pass_mark_percent: def.pass_mark_percent,
+            max_attempts: def.max_attempts,
+            cooldown_hours: def.cooldown_hours,
+            grace_seconds: def.grace_seconds,
+            extra_minutes,
+            open_attempt: rows.iter().find(|r| r.submitted_at.is_none()).map(|r| r.id),
+            attempts: rows
+                .iter()
+                .map(|r| AttemptSummary {
+                    attempt_id: r.id,
+                    started_at: r.started_at,
+                    submitted_at: r.submitted_at,
+                    submitted_by: r.submitted_by,
+                    percent: r.outcome.as_ref().map(|o| o.percent),
+                    passed: r.outcome.as_ref().map(|o| o.passed),
+                    certificate_code: r.outcome.as_ref().and_then(|o| o.certificate_code.clone()),
+                })
+                .collect(),
+            refusal,
+            available_from,
+        });
     }
+    Ok(out)
+}
+
+/// Opens `user`'s attempt `attempt_id` without starting anything: the
+/// running attempt with its saved answers and the time left, or `Over`.
+pub async fn open_attempt(
+    repo: &dyn Repository,
+    exams: &[ExamDefinition],
+    bank: &QuestionSet,
+    user: &User,
+    attempt_id: i64,
+    now: i64,
+) -> Result<AttemptPage, ExamError> {
+    let row = own_attempt(repo, user, attempt_id).await?;
+    let def = definition(exams, row.level)?;
+    if row.submitted_at.is_none() && timing::accepts_answer(row.deadline, row.grace_seconds, now) {
+        let answers = repo.exam_answers(row.id).await?;
+        return attempt_view(def, bank, &row, &answers, now).map(AttemptPage::Running);
+    }
+    if row.outcome.is_none() {
+        finalise(repo, def, bank, row, now).await?;
+    }
+    Ok(AttemptPage::Over { attempt_id })
 }
