@@ -164,14 +164,18 @@ impl AttemptState {
         Ok(())
     }
 
-    /// Submits the attempt. After `deadline + grace` it counts as ended by
-    /// expiry at that moment, whoever asks.
+    /// Submits the attempt. Before the deadline the candidate ended it. From
+    /// the deadline on the time ran out: the candidate's page submits it
+    /// then on its own, and it counts as ended by expiry, at `now` within
+    /// the grace period and at `deadline + grace` after it, whoever asks.
     pub fn submit(&mut self, now: i64) -> Result<SubmittedBy, AnswerError> {
         if self.is_submitted() {
             return Err(AnswerError::AlreadySubmitted);
         }
-        let (at, by) = if timing::accepts_answer(self.deadline, self.grace_seconds, now) {
+        let (at, by) = if now < self.deadline {
             (now, SubmittedBy::Candidate)
+        } else if timing::accepts_answer(self.deadline, self.grace_seconds, now) {
+            (now, SubmittedBy::Expiry)
         } else {
             (self.closes_at(), SubmittedBy::Expiry)
         };
@@ -377,9 +381,15 @@ mod tests {
         let mut b = attempt();
         assert_eq!(b.submit(d + 500), Ok(SubmittedBy::Expiry));
         assert_eq!(b.submitted_at, Some(d + 30));
-        // Within the grace period the candidate's own submit counts.
+        // Within the grace period the time has still run out, but the
+        // moment is when the page submitted it.
         let mut c = attempt();
-        assert_eq!(c.submit(d + 30), Ok(SubmittedBy::Candidate));
+        assert_eq!(c.submit(d + 30), Ok(SubmittedBy::Expiry));
+        assert_eq!(c.submitted_at, Some(d + 30));
+        // Before the deadline it is the candidate's own submission.
+        let mut e = attempt();
+        assert_eq!(e.submit(d - 1), Ok(SubmittedBy::Candidate));
+        assert_eq!(e.submitted_at, Some(d - 1));
     }
 
     #[test]

@@ -1,0 +1,277 @@
+import { test, expect, Page, Locator } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { gotoHydrated, hydrated } from "./helpers";
+
+// The test server runs the short exams of end2end/fixtures/exams/ (copied
+// over content/exams/ by scripts/test): Foundation has 6 questions in 20
+// minutes, Intermediate 10 questions in 1 minute with a 3 s grace.
+
+const PASSWORD = "violet harbour pencil";
+
+type BankQuestion = { id: string; type: string; options: string[]; key: string[]; explanation: string };
+
+/** The question bank of a level, read from the TOML files with Python's tomllib. */
+function bank(level: string): BankQuestion[] {
+  const dir = path.resolve(__dirname, "../../content/questions", level);
+  const script = `
+import json, pathlib, sys, tomllib
+out = []
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.toml")):
+    for q in tomllib.loads(f.read_text())["question"]:
+        out.append({k: q[k] for k in ("id", "type", "options", "key", "explanation")})
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync("python3", ["-c", script, dir]).toString());
+}
+
+/** Markdown as the browser shows it: no backticks, no emphasis marks, single spaces. */
+function plain(md: string) {
+  return md.replace(/`/g, "").replace(/\*\*|__/g, "").replace(/\\([\\`*_{}\[\]()#+\-.!|~^&])/g, "$1").replace(/\s+/g, " ").trim();
+}
+
+/** A run of an explanation's words that survives rendering unchanged, to look for in responses. */
+function marker(md: string) {
+  const runs = md.split(/[`*_\\\[\]()<>&"'\n]/).map((r) => r.replace(/\s+/g, " ").trim());
+  return runs.sort((a, b) => b.length - a.length)[0];
+}
+
+function uniqueEmail(tag: string) {
+  return `${tag}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`;
+}
+
+async function signUp(page: Page, name: string) {
+  await gotoHydrated(page, "/signup");
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Email address").fill(uniqueEmail("candidate"));
+  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Presses Tab until `target` has focus (keyboard only: no clicks). */
+async function tabTo(page: Page, target: Locator, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+async function axe(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+}
+
+/** Seconds on the exam timer. */
+async function timerSeconds(page: Page) {
+  const text = (await page.locator(".exam-timer-value").textContent())!.trim();
+  return text.split(":").map(Number).reduce((acc, n) => acc * 60 + n, 0);
+}
+
+/** The bank question shown now (matched by its options) and the displayed positions of its key. */
+async function shownQuestion(page: Page, questions: BankQuestion[]) {
+  const shown = (await page.locator(".exam-option .option-text").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+  const q = questions.find((q) => q.options.length === shown.length && q.options.every((o) => shown.includes(plain(o))));
+  if (!q) throw new Error(`no bank question has the options ${JSON.stringify(shown)}`);
+  const keyTexts = q.key.map((letter) => plain(q.options[letter.charCodeAt(0) - 65]));
+  return { q, keyPositions: keyTexts.map((t) => shown.indexOf(t)).sort() };
+}
+
+/** Answers the current question with the key, by keyboard, and waits until it is saved. */
+async function answerByKeyboard(page: Page, positions: number[], multiple: boolean) {
+  const options = page.locator(".exam-option input");
+  if (multiple) {
+    for (const p of positions) {
+      await tabTo(page, options.nth(p));
+      await page.keyboard.press("Space");
+    }
+  } else {
+    // One tab stop for the radio group; the arrow keys move and choose.
+    await tabTo(page, options.first());
+    if (positions[0] === 0) await page.keyboard.press("Space");
+    for (let i = 0; i < positions[0]; i++) await page.keyboard.press("ArrowDown");
+  }
+  for (const p of positions) await expect(options.nth(p)).toBeChecked();
+  await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
+}
+
+test("sit the Foundation exam by keyboard, reload midway, submit, review, and verify the certificate", async ({ page }) => {
+  test.setTimeout(180_000);
+  const questions = bank("foundation");
+  await signUp(page, "Kim Keyboard");
+
+  // Every response body from here until submission, to look for keys.
+  const bodies: { url: string; body: string }[] = [];
+  let recording = true;
+  page.on("response", async (r) => {
+    if (!recording) return;
+    const type = r.headers()["content-type"] ?? "";
+    if (/wasm|javascript|css|image|font/.test(type)) return;
+    try {
+      bodies.push({ url: r.url(), body: await r.text() });
+    } catch {
+      /* redirects and aborted requests have no body */
+    }
+  });
+
+  await gotoHydrated(page, "/exams");
+  const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
+  await expect(card).toContainText("6");
+  await tabTo(page, card.getByRole("button", { name: "Start the exam" }));
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
+  await hydrated(page);
+  const attemptUrl = page.url().split("?")[0];
+  await axe(page);
+
+  const answered: { q: BankQuestion; positions: number[] }[] = [];
+  for (let n = 1; n <= 6; n++) {
+    await expect(page.getByRole("heading", { name: `Question ${n} of 6` })).toBeVisible();
+    const { q, keyPositions } = await shownQuestion(page, questions);
+    await answerByKeyboard(page, keyPositions, q.type === "multiple");
+    answered.push({ q, positions: keyPositions });
+    if (n === 3) {
+      // Flag it, by keyboard, then reload: the answers, the flag and the clock carry on.
+      await tabTo(page, page.getByLabel("Flag this question to come back to it"));
+      await page.keyboard.press("Space");
+      await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
+      const before = await timerSeconds(page);
+      await page.waitForTimeout(1500);
+      await page.reload();
+      await hydrated(page);
+      await expect(page.getByRole("heading", { name: "Question 3 of 6" })).toBeVisible();
+      const options = page.locator(".exam-option input");
+      for (const p of keyPositions) await expect(options.nth(p)).toBeChecked();
+      await expect(page.getByLabel("Flag this question to come back to it")).toBeChecked();
+      const after = await timerSeconds(page);
+      expect(after).toBeLessThan(before);
+      expect(after).toBeGreaterThan(before - 60);
+      await expect(page.getByRole("button", { name: "Question 3, answered, flagged" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Question 1, answered" })).toBeVisible();
+      await expect(page.getByRole("button", { name: "Question 4, not answered" })).toBeVisible();
+    }
+    if (n < 6) {
+      await tabTo(page, page.getByRole("button", { name: "Next question" }));
+      await page.keyboard.press("Enter");
+      // Focus moves to the new question's heading.
+      await expect(page.getByRole("heading", { name: `Question ${n + 1} of 6` })).toBeFocused();
+    }
+  }
+  await tabTo(page, page.locator(".exam-pager").getByRole("button", { name: "Review and submit" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Review and submit" })).toBeFocused();
+  await expect(page.locator(".exam-submit")).toContainText("You have answered 6 of 6 questions.");
+  await expect(page.locator(".exam-submit")).toContainText("Flagged for review");
+  await axe(page);
+  recording = false;
+  const leakCheckedBodies = bodies.slice();
+  await tabTo(page, page.getByRole("button", { name: "Submit my answers" }));
+  await page.keyboard.press("Enter");
+
+  await expect(page).toHaveURL(/\/exams\/results\/\d+/);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Result: Passed");
+  await expect(page.locator(".result-score")).toContainText("100%");
+  await expect(page.locator(".result-summary")).toContainText("You submitted it");
+  await expect(page.locator(".review-item")).toHaveCount(6);
+  await expect(page.locator(".review-item h3")).toHaveText(Array.from({ length: 6 }, (_, i) => `Question ${i + 1}: Right`));
+  await axe(page);
+
+  // No key reached the browser before submission: no explanation, no key or
+  // correctness field, no question id in any response during the attempt…
+  expect(leakCheckedBodies.length).toBeGreaterThan(8);
+  expect(leakCheckedBodies.some((b) => b.url.includes("/api/exam/save"))).toBe(true);
+  for (const { q } of answered) {
+    const m = marker(q.explanation);
+    expect(m.length).toBeGreaterThan(20);
+    for (const b of leakCheckedBodies) {
+      expect(b.body, `${b.url} leaks the explanation of ${q.id}`).not.toContain(m);
+      expect(b.body, `${b.url} leaks the question id ${q.id}`).not.toContain(q.id);
+    }
+  }
+  for (const b of leakCheckedBodies) expect(b.body).not.toMatch(/"(key|correct|explanation_html|explanation|order)"\s*:/);
+  // …while the review, after submission, does show them (so the check can fail).
+  const review = await page.locator(".exam-review").innerText();
+  for (const { q } of answered) expect(review.replace(/\s+/g, " ")).toContain(marker(q.explanation));
+
+  // The certificate, then the public verification page, signed out.
+  await tabTo(page, page.getByRole("link", { name: "Your certificate" }));
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/certificates\/PA-/);
+  await hydrated(page);
+  await expect(page.locator(".certificate-name")).toHaveText("Kim Keyboard");
+  await expect(page.locator(".certificate")).toContainText("Foundation exam with a score of 100%");
+  await axe(page);
+  const code = page.url().split("/certificates/")[1];
+  expect(code).toMatch(/^PA-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+  await page.context().clearCookies();
+  await gotoHydrated(page, "/verify");
+  await tabTo(page, page.getByLabel("Verification code"));
+  // Typed as people type it: lower case, no dashes.
+  await page.keyboard.type(code.replace(/-/g, "").toLowerCase());
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "This certificate is genuine" })).toBeVisible();
+  const facts = page.locator(".verified");
+  await expect(facts).toContainText("Kim Keyboard");
+  await expect(facts).toContainText("PACS Academy Foundation exam");
+  await expect(facts).toContainText("Passed, 100%");
+  await axe(page);
+  await gotoHydrated(page, "/verify?code=PA-AAAA-AAAA-AAAA");
+  await expect(page.getByRole("heading", { name: "No certificate has this code" })).toBeVisible();
+
+  // Signed out, the attempt itself is not shown to anyone.
+  await page.goto(attemptUrl);
+  await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+});
+
+test("a failed save is shown, retried, and saved without losing the choice", async ({ page }) => {
+  const questions = bank("foundation");
+  await signUp(page, "Olu Offline");
+  await gotoHydrated(page, "/exams");
+  await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
+  await hydrated(page);
+  // The network drops: every save fails until it comes back.
+  let failures = 0;
+  await page.route("**/api/exam/save", (route) => {
+    failures++;
+    return route.abort("internetdisconnected");
+  });
+  const { keyPositions } = await shownQuestion(page, questions);
+  await page.locator(".exam-option input").nth(keyPositions[0]).check();
+  await expect(page.locator(".exam-save-banner")).toContainText("Not saved yet: question 1");
+  await expect(page.locator(".exam-save-state")).toContainText("Trying again in");
+  await expect.poll(() => failures).toBeGreaterThanOrEqual(2);
+  await page.unroute("**/api/exam/save");
+  await expect(page.locator(".exam-save-state")).toHaveText("Saved.", { timeout: 20_000 });
+  await expect(page.locator(".exam-save-banner")).toBeEmpty();
+  // The server has it: a fresh load shows it chosen.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator(".exam-option input").nth(keyPositions[0])).toBeChecked();
+});
+
+test("a one-minute exam runs out and is submitted without the candidate", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signUp(page, "Tam Timer");
+  await gotoHydrated(page, "/exams");
+  await page.locator(".exam-card").filter({ hasText: "Intermediate exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
+  await hydrated(page);
+  const timer = page.getByRole("timer");
+  await expect(timer).toHaveAttribute("aria-label", /Time left: (1 minute|\d+ seconds)/);
+  expect(await timerSeconds(page)).toBeLessThanOrEqual(60);
+  // The warnings are read out by a polite live region, not the ticking clock.
+  await expect(page.locator(".exam-warning")).toHaveAttribute("aria-live", "polite");
+  await page.locator(".exam-option input").first().check();
+  await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
+  // No further action: the page submits when the server's time is up.
+  await expect(page).toHaveURL(/\/exams\/results\/\d+/, { timeout: 90_000 });
+  await hydrated(page);
+  await expect(page.locator(".result-summary")).toContainText("submitted automatically when the time ran out");
+  await expect(page.locator(".review-item")).toHaveCount(10);
+  await expect(page.locator(".review-item h3").filter({ hasText: "Not answered" })).toHaveCount(9);
+});

@@ -1,0 +1,249 @@
+//! An attempt's result: the score, pass or fail, marks per topic, the
+//! certificate when passed, and the review of every question (with the
+//! candidate's answer, the key and the explanation) once the exam's review
+//! is open.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use super::exam::{attempt_path, letter};
+use super::session::{error_text, RequireRole};
+use crate::accounts::Role;
+use crate::exam::view::{ResultView, ReviewItem};
+use crate::exam::{format_utc, SubmittedBy};
+
+/// A result with the names of its topics (module titles) and links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultPage {
+    pub result: ResultView,
+    /// Topic slug → module title.
+    pub topics: Vec<(String, String)>,
+}
+
+/// What the result page shows when the attempt is still running.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultState {
+    Ready(Box<ResultPage>),
+    StillRunning,
+}
+
+/// The result of the candidate's own attempt.
+#[server(input = GetUrl, endpoint = "exam/result")]
+pub async fn get_result(attempt_id: i64) -> Result<ResultState, ServerFnError> {
+    use crate::server::exam::{self, ExamError};
+    use crate::server::{auth, db::now};
+    let user = auth::require_user().await?;
+    let state = auth::state()?;
+    let result = match exam::result(
+        &*state.repo,
+        &state.exams.definitions,
+        &state.exams.bank,
+        &user,
+        attempt_id,
+        now(),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(ExamError::NotSubmitted) => return Ok(ResultState::StillRunning),
+        Err(e) => return Err(super::exam::exam_error(e)),
+    };
+    let topics = state
+        .content
+        .course(result.level)
+        .modules
+        .into_iter()
+        .map(|m| (m.slug, m.title))
+        .collect();
+    Ok(ResultState::Ready(Box::new(ResultPage { result, topics })))
+}
+
+#[component]
+pub fn ExamResultPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_result(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text="Exam result"/>
+        <div class="wrap">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <ol>
+                    <li><a href="/">"Home"</a></li>
+                    <li><a href="/exams">"Exams"</a></li>
+                    <li><span aria-current="page">"Result"</span></li>
+                </ol>
+            </nav>
+            <RequireRole role=Role::Learner>
+                <Suspense fallback=|| view! { <p role="status">"Loading your result…"</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok(Some(ResultState::Ready(page))) => view! { <Result page=*page/> }.into_any(),
+                            Ok(Some(ResultState::StillRunning)) => {
+                                let id = id().unwrap_or_default();
+                                view! {
+                                    <div class="notice">
+                                        <h1>"This attempt is still in progress"</h1>
+                                        <p>"Submit it, or wait until the time is up, to see your result."</p>
+                                        <p><a class="button" href=attempt_path(id)>"Back to the exam"</a></p>
+                                    </div>
+                                }.into_any()
+                            }
+                            Ok(None) => view! { <super::not_found::NotFound/> }.into_any(),
+                            Err(e) => view! {
+                                <div class="notice notice-error" role="alert">
+                                    <h1>"Cannot show this result"</h1>
+                                    <p>{error_text(&e)}</p>
+                                </div>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </RequireRole>
+        </div>
+    }
+}
+
+fn topic_title(topics: &[(String, String)], slug: &str) -> String {
+    topics
+        .iter()
+        .find(|(s, _)| s == slug)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| slug.replace('-', " "))
+}
+
+#[component]
+fn Result(page: ResultPage) -> impl IntoView {
+    let ResultPage { result: r, topics } = page;
+    let level = r.level;
+    let verdict = if r.passed { "Passed" } else { "Not passed" };
+    let by = match r.submitted_by {
+        SubmittedBy::Candidate => "You submitted it",
+        SubmittedBy::Expiry => "It was submitted automatically when the time ran out",
+    };
+    let sections = r
+        .sections
+        .iter()
+        .map(|s| {
+            let percent = (s.marks * 100).checked_div(s.total).unwrap_or(0);
+            let title = topic_title(&topics, &s.section);
+            let href = topics
+                .iter()
+                .any(|(slug, _)| slug == &s.section)
+                .then(|| format!("/{}/{}", level.slug(), s.section));
+            view! {
+                <tr>
+                    <th scope="row">{match href {
+                        Some(h) => view! { <a href=h>{title}</a> }.into_any(),
+                        None => view! { <span>{title}</span> }.into_any(),
+                    }}</th>
+                    <td class="num">{format!("{} of {}", s.marks, s.total)}</td>
+                    <td class="num">{format!("{percent}%")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let review = r.review.clone();
+    view! {
+        <header class="page-header">
+            <p class="kicker">{r.title.clone()}</p>
+            <h1>{format!("Result: {verdict}")}</h1>
+        </header>
+        <div class="result-summary" class:result-pass=r.passed class:result-fail=!r.passed>
+            <p class="result-score">
+                <strong>{format!("{}%", r.percent)}</strong>
+                {format!(" — {} of {} marks. The pass mark is {}%.", r.marks, r.total, r.pass_mark_percent)}
+            </p>
+            <p>{format!("{by} on {}.", format_utc(r.submitted_at))}</p>
+            {r.certificate_code.clone().map(|code| view! {
+                <p>
+                    <a class="button" href=format!("/certificates/{code}")>"Your certificate"</a>
+                    " "<span class="hint">{format!("Verification code {code}")}</span>
+                </p>
+            })}
+        </div>
+        <table class="data-table">
+            <caption>"Marks by topic"</caption>
+            <thead><tr><th scope="col">"Topic"</th><th scope="col">"Marks"</th><th scope="col">"Score"</th></tr></thead>
+            <tbody>{sections}</tbody>
+        </table>
+        {match (review, r.review_opens_at) {
+            (Some(items), _) => view! { <Review items/> }.into_any(),
+            (None, Some(at)) => view! {
+                <p class="notice">{format!("The review of your answers opens on {}.", format_utc(at))}</p>
+            }.into_any(),
+            (None, None) => ().into_any(),
+        }}
+        <p><a href="/exams">"Back to your exams"</a></p>
+    }
+}
+
+#[component]
+fn Review(items: Vec<ReviewItem>) -> impl IntoView {
+    let correct = items.iter().filter(|i| i.correct).count();
+    let n = items.len();
+    view! {
+        <section class="exam-review" aria-labelledby="review-heading">
+            <h2 id="review-heading">"Review your answers"</h2>
+            <p>{format!("{correct} of {n} questions right. Each question shows your answer, the right answer and why.")}</p>
+            <ol class="review-list">
+                {items.into_iter().map(|item| view! { <ReviewEntry item/> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn ReviewEntry(item: ReviewItem) -> impl IntoView {
+    let heading = format!("review-{}", item.number + 1);
+    let verdict = match (item.answered, item.correct) {
+        (false, _) => "Not answered",
+        (true, true) => "Right",
+        (true, false) => "Wrong",
+    };
+    let link = (!item.module.is_empty()).then(|| item.module.clone());
+    view! {
+        <li class="review-item" class:review-right=item.correct>
+            <h3 id=heading>{format!("Question {}: {verdict}", item.number + 1)}</h3>
+            <div class="exam-stem prose" inner_html=item.stem_html.clone()></div>
+            <p class="hint">{item.rule.clone()}</p>
+            <ul class="review-options">
+                {item.options.into_iter().enumerate().map(|(o, opt)| {
+                    let mut tags = Vec::new();
+                    if opt.chosen { tags.push("your answer"); }
+                    if opt.correct { tags.push("correct"); }
+                    view! {
+                        <li class="review-option" class:chosen=opt.chosen class:correct=opt.correct>
+                            <span class="option-letter" aria-hidden="true">{letter(o)}</span>
+                            <span class="visually-hidden">{format!("Option {}: ", letter(o))}</span>
+                            <span class="option-text" inner_html=opt.html></span>
+                            {(!tags.is_empty()).then(|| view! { <strong class="review-tag">{format!(" ({})", tags.join(", "))}</strong> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="review-explanation prose">
+                <h4>"Why"</h4>
+                <div inner_html=item.explanation_html></div>
+                {link.map(|m| view! { <p><a href=module_href(&m)>"Read the module that teaches this"</a></p> })}
+            </div>
+        </li>
+    }
+}
+
+/// A question's module reference (`foundation/slug` or `slug#heading`) as a
+/// link.
+fn module_href(module: &str) -> String {
+    if module.starts_with('/') {
+        module.to_string()
+    } else {
+        format!("/{module}")
+    }
+}
