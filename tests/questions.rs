@@ -11,7 +11,8 @@ use std::process::{Command, Output};
 use pacs_academy::content::check::check_dir;
 use pacs_academy::content::questions::{load_checked, module_index, parse_questions};
 use pacs_academy::content::Level;
-use pacs_academy::exam::{draw, ItemSource, Origin, Question};
+use pacs_academy::exam::{draw_with, ItemSource, Origin, Question};
+use pacs_academy::exercise::exam_items::LabQuestions;
 
 fn content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
@@ -112,21 +113,44 @@ fn shipped_exams_draw_their_blueprint_for_1000_seeds() {
             .iter()
             .map(|b| (b.topic.as_str(), b.questions as usize))
             .collect();
+        let wanted_generated: BTreeMap<&str, usize> = def
+            .generated
+            .iter()
+            .map(|g| (g.kind.as_str(), g.questions as usize))
+            .collect();
+        assert!(
+            !wanted_generated.is_empty(),
+            "{} asks for generated questions",
+            def.title
+        );
+        let lab = LabQuestions::new(def.level);
         for seed in 0..1000 {
-            let paper = draw(def, &bank, seed).unwrap_or_else(|e| panic!("{e}"));
+            let paper = draw_with(def, &bank, seed, &lab).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(paper.items.len(), def.questions as usize);
             let mut got: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut got_generated: BTreeMap<&str, usize> = BTreeMap::new();
             let mut ids = std::collections::HashSet::new();
             for item in &paper.items {
-                let ItemSource::Bank { id } = &item.source else {
-                    panic!("no generated entries ship yet")
-                };
-                let q = bank.get(id).unwrap_or_else(|| panic!("{id}"));
-                assert!(ids.insert(id.clone()), "{id} twice");
-                assert_eq!(q.level, def.level);
-                *got.entry(q.topic.as_str()).or_default() += 1;
+                match &item.source {
+                    ItemSource::Bank { id } => {
+                        let q = bank.get(id).unwrap_or_else(|| panic!("{id}"));
+                        assert!(ids.insert(id.clone()), "{id} twice");
+                        assert_eq!(q.level, def.level);
+                        *got.entry(q.topic.as_str()).or_default() += 1;
+                    }
+                    ItemSource::Generated { kind, .. } => {
+                        *got_generated.entry(kind.as_str()).or_default() += 1;
+                    }
+                }
             }
             assert_eq!(got, wanted, "seed {seed}");
+            assert_eq!(got_generated, wanted_generated, "seed {seed}");
+        }
+        // Every generated item of a sample of papers resolves to a question.
+        for seed in 0..20 {
+            let paper = draw_with(def, &bank, seed, &lab).unwrap();
+            let questions = paper.resolve(&bank, &lab).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(questions.len(), paper.items.len());
         }
     }
 }

@@ -464,6 +464,43 @@ pub fn load_checked(
     }
 }
 
+/// A `[[generated]]` entry must name a lab exercise kind that makes exam
+/// questions at the definition's level ([`crate::exercise::exam_items`]).
+/// Checked here rather than in [`validate_exam`] so that the pure exam core
+/// does not depend on the exercise module. Malformed kinds are already
+/// reported by [`validate_exam`].
+fn generated_kind_problems(def: &ExamDefinition) -> Vec<Problem> {
+    use crate::exercise::{exam_items::exam_kinds, Kind};
+    if def.generated.is_empty() {
+        return Vec::new();
+    }
+    let allowed = exam_kinds(def.level);
+    def.generated
+        .iter()
+        .filter(|g| crate::exam::question::is_valid_id(&g.kind))
+        .filter(|g| !allowed.contains(&g.kind.as_str()))
+        .map(|g| {
+            let why = if Kind::from_slug(&g.kind).is_some() {
+                format!(
+                    "is answered by typing or clicking at the {} level, so it cannot make multiple-choice questions",
+                    def.level.slug()
+                )
+            } else {
+                "is not a lab exercise kind".to_string()
+            };
+            Problem::new(
+                def.origin.file.clone(),
+                g.line,
+                format!(
+                    "generated kind `{}` {why}; use one of: {}",
+                    g.kind,
+                    allowed.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
 fn load_and_check(content_dir: &Path) -> (QuestionSet, Vec<ExamDefinition>, Vec<Problem>) {
     let questions_dir = content_dir.join("questions");
     let exams_dir = content_dir.join("exams");
@@ -477,6 +514,7 @@ fn load_and_check(content_dir: &Path) -> (QuestionSet, Vec<ExamDefinition>, Vec<
     problems.extend(validate_bank(&bank, Some(&index)));
     for def in &exams {
         problems.extend(validate_exam(def, &bank, Some(&index)));
+        problems.extend(generated_kind_problems(def));
     }
     problems.sort();
     (bank, exams, problems)

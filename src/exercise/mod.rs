@@ -21,6 +21,7 @@
 
 mod answer;
 pub mod dicom;
+pub mod exam_items;
 pub mod hl7;
 
 #[cfg(test)]

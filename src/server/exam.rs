@@ -26,10 +26,11 @@ use crate::accounts::Role;
 use crate::content::render::render;
 use crate::content::Level;
 use crate::exam::{
-    can_start, certificate_code, draw, normalise_certificate_code, score, timing, AnswerError,
-    AttemptState, Date, ExamDefinition, NoGenerators, Paper, QuestionKind, QuestionSet, Score,
-    StartRefusal, MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
+    can_start, certificate_code, draw_with, normalise_certificate_code, score, timing, AnswerError,
+    AttemptState, Date, ExamDefinition, Paper, QuestionKind, QuestionSet, Score, StartRefusal,
+    MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
 };
+use crate::exercise::exam_items::LabQuestions;
 
 pub use crate::exam::view::{
     AttemptPage, AttemptSummary, AttemptView, CertificateView, ExamSummary, Granted, ItemView,
@@ -149,9 +150,10 @@ fn rule(kind: QuestionKind) -> String {
     .to_string()
 }
 
-/// Closes (if still open) and marks an attempt. `now` decides who ended it:
-/// within `deadline + grace` the candidate, after it the expiry, at
-/// `deadline + grace`. Returns the row as stored afterwards.
+/// Closes (if still open) and marks an attempt. `now` decides who ended it
+/// ([`AttemptState::submit`]): before the deadline the candidate, from it
+/// the expiry (after the grace period, at `deadline + grace`). Returns the
+/// row as stored afterwards.
 async fn finalise(
     repo: &dyn Repository,
     def: &ExamDefinition,
@@ -179,7 +181,7 @@ async fn finalise(
     let answers = repo.exam_answers(id).await?;
     let state = state_of(def, &row, &paper, &answers);
     let questions = paper
-        .resolve(bank, &NoGenerators)
+        .resolve(bank, &LabQuestions::new(paper.level))
         .map_err(|e| ExamError::Paper(e.to_string()))?;
     let marked = score(def, &paper, &questions, &state.answers)
         .map_err(|e| ExamError::Paper(e.to_string()))?;
@@ -219,7 +221,7 @@ fn attempt_view(
 ) -> Result<AttemptView, ExamError> {
     let paper = paper_of(row)?;
     let questions = paper
-        .resolve(bank, &NoGenerators)
+        .resolve(bank, &LabQuestions::new(paper.level))
         .map_err(|e| ExamError::Paper(e.to_string()))?;
     let state = state_of(def, row, &paper, answers);
     let items = paper
@@ -288,7 +290,14 @@ pub async fn start_or_resume(
         }
         can_start(def, &previous, now)?;
         let seed = rand::random::<u64>();
-        let paper = draw(def, bank, seed).map_err(|e| ExamError::Paper(e.to_string()))?;
+        // Questions retired by trainers are never drawn again; stored papers
+        // are still resolved against the full bank.
+        let retired = repo.retired_questions().await?;
+        let drawable = crate::exam::analysis::without_retired(bank, &retired);
+        // Generated items are made at the exam's level, and made again at the
+        // stored paper's level whenever it is shown or marked.
+        let paper = draw_with(def, &drawable, seed, &LabQuestions::new(def.level))
+            .map_err(|e| ExamError::Paper(e.to_string()))?;
         let extra_minutes = repo
             .exam_adjustment(user.id, level)
             .await?
@@ -491,7 +500,7 @@ fn review_items(
 ) -> Result<Vec<ReviewItem>, ExamError> {
     let paper = paper_of(row)?;
     let questions = paper
-        .resolve(bank, &NoGenerators)
+        .resolve(bank, &LabQuestions::new(paper.level))
         .map_err(|e| ExamError::Paper(e.to_string()))?;
     Ok(paper
         .items
