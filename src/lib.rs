@@ -14,6 +14,7 @@ pub mod exam;
 pub mod exercise;
 pub mod explorer;
 pub mod hl7;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod synth;

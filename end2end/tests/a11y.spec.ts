@@ -58,3 +58,66 @@ test("axe finds no violations on the explain pages with content loaded", async (
   results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
 });
+
+test("axe finds no violations on the trainer pages (signed in as a trainer)", async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  // A Northgate learner, so that the learner page can be checked.
+  const signup = await browser.newPage();
+  await gotoHydrated(signup, "/signup");
+  await signup.getByLabel("Full name").fill("Axel Axe");
+  await signup.getByLabel("Email address").fill(`axe.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
+  await signup.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
+  await signup.getByLabel("Password").fill("violet harbour pencil");
+  await signup.getByRole("button", { name: "Create account" }).click();
+  await expect(signup).toHaveURL(/\/dashboard$/);
+  await signup.close();
+  await gotoHydrated(page, "/signin");
+  await page.getByLabel("Email address").fill("trainer@northgate.test");
+  await page.getByLabel("Password").fill("harbour walks at dawn");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await gotoHydrated(page, "/trainer");
+  const org = await page.getByRole("table", { name: /Results by organisation/ }).getByRole("link").first().getAttribute("href");
+  const paths = ["/trainer", "/trainer?from=2001-01-01&to=2001-12-31", org!, "/trainer/items", "/trainer/items?level=intermediate"];
+  await gotoHydrated(page, org!);
+  const learner = await page.locator("a[href^='/trainer/learners/']").first().getAttribute("href");
+  paths.push(learner!);
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const path of paths) {
+      await gotoHydrated(page, path);
+      await page.locator("details").evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
+      const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+      const summary = results.violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+      );
+      expect(summary, `${path} [${scheme}]`).toEqual([]);
+    }
+  }
+});
+
+test("axe finds no violations on the module authoring pages (trainer)", async ({ page }) => {
+  test.setTimeout(120_000);
+  await gotoHydrated(page, "/signin");
+  await page.getByLabel("Email address").fill("trainer@northgate.test");
+  await page.getByLabel("Password").fill("harbour walks at dawn");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const path of ["/trainer/modules", "/trainer/modules/foundation/hl7-message-structure"]) {
+      await gotoHydrated(page, path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      if (path !== "/trainer/modules") {
+        // Wait for the history (loaded after hydration) and open a revision.
+        await page.getByRole("region", { name: "History" }).getByRole("button", { name: /^View/ }).first().click();
+        await expect(page.locator("#revision-view-title")).toBeVisible();
+      }
+      const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+      const summary = results.violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+      );
+      expect(summary, `${path} [${scheme}]`).toEqual([]);
+    }
+  }
+});

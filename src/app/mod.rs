@@ -10,39 +10,57 @@ use leptos_router::{
 
 pub mod account;
 pub mod admin;
+pub mod authoring;
+pub mod certificate;
 pub mod components;
 pub mod course;
 pub mod dashboard;
 pub mod dicom_lab;
+pub mod exam;
+pub mod exam_attempt;
+pub mod exam_result;
 pub mod exercises;
 pub mod explain_dicom;
 pub mod explain_hl7;
 pub mod hl7_lab;
 pub mod home;
 pub mod module;
+pub mod module_editor;
 pub mod not_found;
 pub mod progress;
 pub mod session;
 pub mod signin;
 pub mod signup;
 pub mod trainer;
+pub mod trainer_items;
+pub mod trainer_learner;
+pub mod trainer_organisation;
 
 use account::AccountPage;
 use admin::AdminPage;
+use authoring::AuthoringPage;
+use certificate::{CertificatePage, VerifyPage};
 use course::CoursePage;
 use dashboard::DashboardPage;
 use dicom_lab::DicomLabPage;
+use exam::ExamsPage;
+use exam_attempt::ExamAttemptPage;
+use exam_result::ExamResultPage;
 use exercises::{ExerciseListPage, ExercisePage};
 use explain_dicom::ExplainDicomPage;
 use explain_hl7::ExplainHl7Page;
 use hl7_lab::Hl7LabPage;
 use home::HomePage;
 use module::ModulePage;
+use module_editor::ModuleEditorPage;
 use not_found::NotFound;
 use session::{provide_session, use_session, CsrfField};
 use signin::SignInPage;
 use signup::SignUpPage;
 use trainer::TrainerPage;
+use trainer_items::TrainerItemsPage;
+use trainer_learner::TrainerLearnerPage;
+use trainer_organisation::TrainerOrganisationPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,11 +104,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/trainer") view=TrainerPage/>
+                    <Route path=path!("/trainer/items") view=TrainerItemsPage/>
+                    <Route path=path!("/trainer/modules") view=AuthoringPage/>
+                    <Route path=path!("/trainer/modules/:level/:slug") view=ModuleEditorPage/>
+                    <Route path=path!("/trainer/organisations/:id") view=TrainerOrganisationPage/>
+                    <Route path=path!("/trainer/learners/:id") view=TrainerLearnerPage/>
                     <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/hl7") view=Hl7LabPage/>
                     <Route path=path!("/hl7/explain") view=ExplainHl7Page/>
                     <Route path=path!("/dicom") view=DicomLabPage/>
                     <Route path=path!("/dicom/explain") view=ExplainDicomPage/>
+                    <Route path=path!("/exams") view=ExamsPage/>
+                    <Route path=path!("/exams/attempts/:id") view=ExamAttemptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exams/results/:id") view=ExamResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/certificates/:code") view=CertificatePage/>
+                    <Route path=path!("/verify") view=VerifyPage/>
                     <Route path=path!("/exercises") view=ExerciseListPage/>
                     <Route path=path!("/exercises/:kind/:difficulty/:seed") view=ExercisePage ssr=SsrMode::Async/>
                     <Route path=path!("/:level") view=CoursePage ssr=SsrMode::Async/>
@@ -121,6 +149,7 @@ fn SiteHeader() -> impl IntoView {
                         <li><A href="/hl7">"HL7 lab"</A></li>
                         <li><A href="/dicom">"DICOM lab"</A></li>
                         <li><A href="/exercises">"Exercises"</A></li>
+                        <li><A href="/exams">"Exams"</A></li>
                     </ul>
                 </nav>
                 <UserMenu/>
@@ -150,6 +179,7 @@ fn UserMenu() -> impl IntoView {
                                 <ul>
                                     <li><A href="/dashboard">"Dashboard"</A></li>
                                     {(user.role >= Role::Trainer).then(|| view! { <li><A href="/trainer">"Cohorts"</A></li> })}
+                                    {(user.role >= Role::Trainer).then(|| view! { <li><A href="/trainer/modules">"Edit modules"</A></li> })}
                                     {(user.role >= Role::Admin).then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                                     <li><A href="/account"><span class="visually-hidden">"Account of "</span>{user.name.clone()}</A></li>
                                     <li>
@@ -184,6 +214,7 @@ fn SiteFooter() -> impl IntoView {
                     "Every patient in PACS Academy is synthetic. NHS numbers come from the 999 test range, "
                     "which is never issued to real people."
                 </p>
+                <p><a href="/verify">"Verify a certificate"</a></p>
                 <p class="fine">
                     "HL7 is a registered trademark of Health Level Seven International. DICOM is the registered "
                     "trademark of NEMA for its standards publications relating to digital communications of medical information."

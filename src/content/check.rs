@@ -73,15 +73,59 @@ pub fn check_dir(dir: &Path) -> Report {
             ),
         );
     }
-    let mut loaded: Vec<Checked> = Vec::new();
+    let mut sources = Vec::new();
     for (level, path) in files {
-        let source = match std::fs::read_to_string(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                push(&path, Problem::new(1, format!("cannot read file: {e}")));
-                continue;
-            }
-        };
+        match std::fs::read_to_string(&path) {
+            Ok(source) => sources.push((level, path, source)),
+            Err(e) => push(&path, Problem::new(1, format!("cannot read file: {e}"))),
+        }
+    }
+    report.modules = check_modules(dir, sources, &mut report.findings);
+    // The exam question bank and definitions: see content::questions.
+    report.findings.extend(super::questions::findings(dir));
+    report.findings.sort();
+    report
+}
+
+/// Checks one module's text as if it were saved at `path` (a file in the
+/// `level` folder of `dir`), against the other modules of `dir` as they are
+/// on disk: the same rules as [`check_dir`], cross-file rules included. Only
+/// the findings about this module are returned, sorted by line.
+///
+/// The draft is checked after every other module, so a slug or order it
+/// shares with another file is reported on the draft.
+pub fn check_module_source(dir: &Path, level: Level, path: &Path, source: &str) -> Vec<Finding> {
+    let mut sources: Vec<(Level, PathBuf, String)> = module_files(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, p)| p != path)
+        .filter_map(|(l, p)| std::fs::read_to_string(&p).ok().map(|s| (l, p, s)))
+        .collect();
+    sources.push((level, path.to_path_buf(), source.to_string()));
+    let mut findings = Vec::new();
+    check_modules(dir, sources, &mut findings);
+    findings.retain(|f| f.path == path);
+    findings.sort();
+    findings
+}
+
+/// Every module rule over `sources` (level folder, path, text), in order:
+/// each file on its own, then the cross-file rules. Returns how many
+/// modules loaded.
+fn check_modules(
+    dir: &Path,
+    sources: Vec<(Level, PathBuf, String)>,
+    findings: &mut Vec<Finding>,
+) -> usize {
+    let mut push = |path: &Path, p: Problem| {
+        findings.push(Finding {
+            path: path.to_path_buf(),
+            line: p.line,
+            message: p.message,
+        })
+    };
+    let mut loaded: Vec<Checked> = Vec::new();
+    for (level, path, source) in sources {
         match load_source(&path, &source) {
             Ok(module) => {
                 for p in &module.rendered.problems {
@@ -96,7 +140,6 @@ pub fn check_dir(dir: &Path) -> Report {
             Err(problems) => problems.into_iter().for_each(|p| push(&path, p)),
         }
     }
-    report.modules = loaded.len();
 
     // Cross-file rules: slugs, order, prerequisites, links.
     let mut slugs: HashMap<&str, &Checked> = HashMap::new();
@@ -281,10 +324,7 @@ pub fn check_dir(dir: &Path) -> Report {
             }
         }
     }
-    // The exam question bank and definitions: see content::questions.
-    report.findings.extend(super::questions::findings(dir));
-    report.findings.sort();
-    report
+    loaded.len()
 }
 
 fn kind_list() -> String {
@@ -355,4 +395,117 @@ fn check_link(target: &str, own_slug: &str, anchors: &Anchors<'_>, dir: &Path) -
     (!ids.contains(fragment)).then(|| {
         format!("broken link `{target}`: module `{slug}` has no heading with anchor `#{fragment}`")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(slug: &str, level: &str, order: u32, body: &str) -> String {
+        format!(
+            "+++\ntitle = \"Module {slug}\"\nslug = \"{slug}\"\nlevel = \"{level}\"\norder = {order}\nminutes = 30\nsummary = \"About {slug}.\"\nobjectives = [\"Explain {slug}\"]\n+++\n\n{body}\n"
+        )
+    }
+
+    /// Two Foundation modules on disk.
+    fn content() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("foundation");
+        std::fs::create_dir_all(&f).unwrap();
+        std::fs::write(
+            f.join("01-intro.md"),
+            module("intro", "foundation", 1, "## Message structure\n\nText."),
+        )
+        .unwrap();
+        std::fs::write(
+            f.join("02-next.md"),
+            module("next", "foundation", 2, "Text."),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn lines_and_messages(findings: &[Finding]) -> Vec<(usize, String)> {
+        findings
+            .iter()
+            .map(|f| (f.line, f.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_single_source_passes_when_check_dir_would() {
+        let dir = content();
+        let path = dir.path().join("foundation/02-next.md");
+        let draft = module(
+            "next",
+            "foundation",
+            2,
+            "See [structure](/foundation/intro#message-structure).",
+        );
+        assert_eq!(
+            check_module_source(dir.path(), Level::Foundation, &path, &draft),
+            []
+        );
+        // Saving it gives a clean check_dir too.
+        std::fs::write(&path, &draft).unwrap();
+        assert_eq!(check_dir(dir.path()).findings, []);
+    }
+
+    #[test]
+    fn a_single_source_gets_the_same_findings_as_check_dir() {
+        let dir = content();
+        let path = dir.path().join("foundation/02-next.md");
+        // Wrong folder, an order another file has, a missing anchor, an
+        // unknown code block kind and an image without alt text.
+        let draft = module(
+            "next",
+            "intermediate",
+            1,
+            "[x](/foundation/intro#nowhere)\n\n```hl8\nMSH\n```\n\n![](/images/a.png)",
+        );
+        let single = check_module_source(dir.path(), Level::Foundation, &path, &draft);
+        assert!(single.iter().all(|f| f.path == path), "{single:?}");
+        // The level line (4), a link (11), the code block (13), the image (17) twice.
+        let lines: Vec<usize> = single.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [4, 11, 13, 17, 17], "{single:?}");
+        std::fs::write(&path, &draft).unwrap();
+        let whole: Vec<Finding> = check_dir(dir.path())
+            .findings
+            .into_iter()
+            .filter(|f| f.path == path)
+            .collect();
+        assert_eq!(lines_and_messages(&single), lines_and_messages(&whole));
+    }
+
+    #[test]
+    fn a_draft_that_takes_another_modules_slug_or_order_is_told_so() {
+        let dir = content();
+        // 01-intro.md sorts first, so check_dir would report 01-intro.md's
+        // twin on the later file; the draft is always the later one.
+        let path = dir.path().join("foundation/00-new.md");
+        let draft = module("intro", "foundation", 2, "Text.");
+        let findings = check_module_source(dir.path(), Level::Foundation, &path, &draft);
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            messages[0].starts_with("duplicate slug `intro`"),
+            "{messages:?}"
+        );
+        assert!(messages[1].starts_with("duplicate order 2"), "{messages:?}");
+        assert_eq!((findings[0].line, findings[1].line), (3, 5));
+    }
+
+    #[test]
+    fn broken_front_matter_is_reported_at_its_line() {
+        let dir = content();
+        let path = dir.path().join("foundation/02-next.md");
+        let draft = module("next", "foundation", 2, "Text.").replace("minutes = 30", "minutes = ");
+        let findings = check_module_source(dir.path(), Level::Foundation, &path, &draft);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].line, 6);
+        assert!(
+            findings[0].message.starts_with("front matter:"),
+            "{findings:?}"
+        );
+    }
 }

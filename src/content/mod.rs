@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod authoring;
 #[cfg(feature = "ssr")]
 pub mod check;
 #[cfg(feature = "ssr")]

@@ -11,11 +11,14 @@
 //! - [`score`](mod@score): marks, percentage, pass/fail, per-topic breakdown.
 //! - [`certificate`]: verification codes such as `PA-7K3M-9QX2-H4TD`.
 //! - [`gift`], [`aiken`], [`import`]: Moodle GIFT and Aiken import, GIFT export.
+//! - [`analysis`]: item analysis (facility, discrimination, option counts) and
+//!   question statuses (flagged, retired).
 //!
 //! The bank and definitions are loaded from `content/` by
 //! `content::questions` (server only); see `docs/QUESTIONS.md`.
 
 pub mod aiken;
+pub mod analysis;
 pub mod attempt;
 pub mod certificate;
 pub mod definition;

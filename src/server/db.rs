@@ -14,7 +14,11 @@ use super::repo::{
 };
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
+use crate::exam::analysis::QuestionStatus;
 use crate::exam::SubmittedBy;
+use crate::reports::{
+    cohort_rows, CohortRow, LearnerFigures, LevelFigures, QuestionReview, TimeRange,
+};
 
 /// A handle to the application database.
 #[derive(Clone, Debug)]
@@ -865,6 +869,314 @@ impl Repository for Db {
             },
         ))
     }
+
+    // ---- Trainer reports and item analysis (issue #7) ----
+
+    async fn learner_figures(
+        &self,
+        organisation_ids: &[i64],
+        range: TimeRange,
+    ) -> RepoResult<Vec<LearnerFigures>> {
+        if organisation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (0..organisation_ids.len())
+            .map(|i| format!("?{}", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = learner_figures_sql(&format!("u.organisation_id IN ({marks})"));
+        let mut q = sqlx::query(&sql).bind(range.from).bind(range.to);
+        for id in organisation_ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(storage)?;
+        rows.iter()
+            .map(learner_figures_from)
+            .collect::<Result<_, _>>()
+            .map_err(storage)
+    }
+
+    async fn learner_figures_of(
+        &self,
+        user_id: i64,
+        range: TimeRange,
+    ) -> RepoResult<Option<LearnerFigures>> {
+        let row = sqlx::query(&learner_figures_sql("u.id = ?3"))
+            .bind(range.from)
+            .bind(range.to)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(storage)?;
+        row.as_ref()
+            .map(learner_figures_from)
+            .transpose()
+            .map_err(storage)
+    }
+
+    async fn cohort_report(
+        &self,
+        organisation_ids: &[i64],
+        range: TimeRange,
+    ) -> RepoResult<Vec<CohortRow>> {
+        let organisations: Vec<Organisation> = self
+            .list_organisations(true)
+            .await?
+            .into_iter()
+            .filter(|o| organisation_ids.contains(&o.id))
+            .collect();
+        let ids: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+        let learners = self.learner_figures(&ids, range).await?;
+        Ok(cohort_rows(&organisations, &learners, range))
+    }
+
+    async fn marked_exam_scores(&self, level: Level, range: TimeRange) -> RepoResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT score FROM exam_attempts
+             WHERE level = ? AND score IS NOT NULL AND submitted_at >= ? AND submitted_at < ?
+             ORDER BY submitted_at, id",
+        )
+        .bind(level.slug())
+        .bind(range.from)
+        .bind(range.to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    async fn question_reviews(&self) -> RepoResult<Vec<QuestionReview>> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT r.question_id, r.status, r.note, r.set_by, u.name, r.set_at
+             FROM question_reviews r LEFT JOIN users u ON u.id = r.set_by
+             ORDER BY r.question_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.into_iter()
+            .map(|(question_id, status, note, set_by, set_by_name, set_at)| {
+                Ok(QuestionReview {
+                    status: QuestionStatus::parse(&status).ok_or_else(|| {
+                        RepoError::Storage(format!(
+                            "bad stored status `{status}` of question {question_id}"
+                        ))
+                    })?,
+                    question_id,
+                    note,
+                    set_by,
+                    set_by_name,
+                    set_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_question_status(
+        &self,
+        question_id: &str,
+        status: QuestionStatus,
+        note: Option<&str>,
+        set_by: i64,
+        at: i64,
+    ) -> RepoResult<()> {
+        sqlx::query(
+            "INSERT INTO question_reviews (question_id, status, note, set_by, set_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (question_id) DO UPDATE SET
+                status = excluded.status, note = excluded.note,
+                set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(question_id)
+        .bind(status.as_str())
+        .bind(note)
+        .bind(set_by)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn retired_questions(&self) -> RepoResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT question_id FROM question_reviews WHERE status = 'retired' ORDER BY question_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    // ---- Module revisions (in-browser authoring) ----
+
+    async fn add_module_revision(&self, r: &super::repo::NewModuleRevision<'_>) -> RepoResult<i64> {
+        use sqlx::Row;
+        let inserted = sqlx::query(
+            "INSERT INTO module_revisions (path, revision, body, author_id, saved_at, kind) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(r.path)
+        .bind(r.revision)
+        .bind(r.text)
+        .bind(r.author_id)
+        .bind(r.saved_at)
+        .bind(r.kind.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        if let Some(row) = inserted {
+            return row.try_get("id").map_err(storage);
+        }
+        // Only a second base of the same text conflicts (see the migration).
+        let existing: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM module_revisions WHERE path = ? AND revision = ? AND kind = ?",
+        )
+        .bind(r.path)
+        .bind(r.revision)
+        .bind(r.kind.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        existing.map(|e| e.0).ok_or(RepoError::NotFound)
+    }
+
+    async fn module_revisions(
+        &self,
+        path: &str,
+    ) -> RepoResult<Vec<super::repo::ModuleRevisionRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {MODULE_REVISION_COLUMNS} FROM module_revisions r \
+             LEFT JOIN users u ON u.id = r.author_id \
+             WHERE r.path = ? ORDER BY r.saved_at DESC, r.id DESC"
+        ))
+        .bind(path)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.iter()
+            .map(|r| module_revision_from(r).map_err(storage))
+            .collect()
+    }
+
+    async fn module_revision(
+        &self,
+        id: i64,
+    ) -> RepoResult<Option<(super::repo::ModuleRevisionRow, String)>> {
+        use sqlx::Row;
+        let row = sqlx::query(&format!(
+            "SELECT {MODULE_REVISION_COLUMNS}, r.body FROM module_revisions r \
+             LEFT JOIN users u ON u.id = r.author_id WHERE r.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        row.map(|r| Ok((module_revision_from(&r)?, r.try_get("body")?)))
+            .transpose()
+            .map_err(storage)
+    }
+
+    async fn has_module_revision(&self, path: &str, revision: &str) -> RepoResult<bool> {
+        let found: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM module_revisions WHERE path = ? AND revision = ? LIMIT 1",
+        )
+        .bind(path)
+        .bind(revision)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(found.is_some())
+    }
+}
+
+// ---- Module revisions (in-browser authoring) ----
+
+const MODULE_REVISION_COLUMNS: &str =
+    "r.id, r.path, r.revision, r.author_id, u.name AS author_name, r.saved_at, r.kind";
+
+fn module_revision_from(
+    r: &sqlx::sqlite::SqliteRow,
+) -> Result<super::repo::ModuleRevisionRow, sqlx::Error> {
+    use crate::content::authoring::RevisionKind;
+    use sqlx::Row;
+    let kind: String = r.try_get("kind")?;
+    Ok(super::repo::ModuleRevisionRow {
+        id: r.try_get("id")?,
+        path: r.try_get("path")?,
+        revision: r.try_get("revision")?,
+        author_id: r.try_get("author_id")?,
+        author_name: r.try_get("author_name")?,
+        saved_at: r.try_get("saved_at")?,
+        kind: RevisionKind::parse(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "kind".into(),
+            source: format!("unknown module revision kind `{kind}`").into(),
+        })?,
+    })
+}
+
+// ---- Trainer reports (issue #7) ----
+
+/// The per-learner figures query: `?1` and `?2` are the range `[from,
+/// to)`, `filter` picks the learners (its parameters start at `?3`).
+/// Modules count by `completed_at`, exam attempts (marked ones only) by
+/// `submitted_at`; the mean is of the attempts' percentages as shown.
+fn learner_figures_sql(filter: &str) -> String {
+    let level = |l: &str| {
+        let exams = format!(
+            "FROM exam_attempts a WHERE a.user_id = u.id AND a.level = '{l}' \
+             AND a.percent IS NOT NULL AND a.submitted_at >= ?1 AND a.submitted_at < ?2"
+        );
+        format!(
+            "(SELECT COUNT(*) FROM module_progress p WHERE p.user_id = u.id AND p.level = '{l}' \
+               AND p.completed_at >= ?1 AND p.completed_at < ?2) AS {l}_modules,
+             (SELECT COUNT(*) {exams}) AS {l}_attempts,
+             (SELECT COALESCE(SUM(a.passed), 0) {exams}) AS {l}_passes,
+             (SELECT COALESCE(SUM(a.percent), 0) {exams}) AS {l}_percent_sum"
+        )
+    };
+    format!(
+        "SELECT u.id, u.name, u.email, u.organisation_id, o.name AS organisation, u.created_at,
+            {}, {}
+         FROM users u JOIN organisations o ON o.id = u.organisation_id
+         WHERE u.role = 'learner' AND u.created_at < ?2 AND {filter}
+         ORDER BY o.name, u.name, u.id",
+        level("foundation"),
+        level("intermediate")
+    )
+}
+
+fn learner_figures_from(r: &sqlx::sqlite::SqliteRow) -> Result<LearnerFigures, sqlx::Error> {
+    use sqlx::Row;
+    let level = |l: &str| -> Result<LevelFigures, sqlx::Error> {
+        let attempts = to_u32(r.try_get(format!("{l}_attempts").as_str())?);
+        Ok(LevelFigures {
+            modules_completed: to_u32(r.try_get(format!("{l}_modules").as_str())?),
+            candidates: u32::from(attempts > 0),
+            attempts,
+            passes: to_u32(r.try_get(format!("{l}_passes").as_str())?),
+            percent_sum: u64::try_from(r.try_get::<i64, _>(format!("{l}_percent_sum").as_str())?)
+                .unwrap_or(0),
+        })
+    };
+    Ok(LearnerFigures {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        organisation_id: r.try_get("organisation_id")?,
+        organisation: r.try_get("organisation")?,
+        created_at: r.try_get("created_at")?,
+        foundation: level("foundation")?,
+        intermediate: level("intermediate")?,
+    })
 }
 
 const EXAM_ATTEMPT_COLUMNS: &str = "id, user_id, level, seed, paper, started_at, deadline, \

@@ -23,9 +23,11 @@ use crate::app::{shell, App};
 use crate::content::store::ContentStore;
 
 pub mod auth;
+pub mod authoring;
 pub mod db;
 pub mod exam;
 pub mod repo;
+pub mod reports;
 
 /// Everything a request handler or server function may need.
 #[derive(Clone)]
@@ -183,6 +185,7 @@ pub fn router(state: AppState) -> Router {
             cache_control(hashed, req, next)
         }))
         .route("/account/export.json", get(export_account))
+        .merge(reports::routes())
         .route(
             "/dicom/files/{modality}/{seed}/{index}",
             get(download_dicom),

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
+use crate::exam::analysis::QuestionStatus;
 use crate::exam::SubmittedBy;
+use crate::reports::{CohortRow, LearnerFigures, QuestionReview, TimeRange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -272,4 +274,85 @@ pub trait Repository: Send + Sync {
     ) -> RepoResult<Option<ExamAdjustment>>;
     /// The attempt a canonical certificate code was issued for.
     async fn certificate(&self, code: &str) -> RepoResult<Option<CertificateRow>>;
+
+    // Trainer reports and item analysis (issue #7)
+    /// The learners of `organisation_ids` whose account was created before
+    /// `range.to`, with their figures within `range` (modules completed by
+    /// `completed_at`, marked exam attempts by `submitted_at`), ordered by
+    /// organisation name, then name.
+    async fn learner_figures(
+        &self,
+        organisation_ids: &[i64],
+        range: TimeRange,
+    ) -> RepoResult<Vec<LearnerFigures>>;
+    /// One learner's figures within `range`; `None` if there is no such
+    /// learner (or the account is not a learner's).
+    async fn learner_figures_of(
+        &self,
+        user_id: i64,
+        range: TimeRange,
+    ) -> RepoResult<Option<LearnerFigures>>;
+    /// One row per organisation of `organisation_ids` (unknown ids are
+    /// left out), in name order, summing [`Repository::learner_figures`].
+    async fn cohort_report(
+        &self,
+        organisation_ids: &[i64],
+        range: TimeRange,
+    ) -> RepoResult<Vec<CohortRow>>;
+    /// The score JSON (`crate::exam::Score`) of every marked attempt at
+    /// `level` submitted within `range`, oldest first.
+    async fn marked_exam_scores(&self, level: Level, range: TimeRange) -> RepoResult<Vec<String>>;
+    /// Every question with a stored review status.
+    async fn question_reviews(&self) -> RepoResult<Vec<QuestionReview>>;
+    /// Sets (replaces) a question's status.
+    async fn set_question_status(
+        &self,
+        question_id: &str,
+        status: QuestionStatus,
+        note: Option<&str>,
+        set_by: i64,
+        at: i64,
+    ) -> RepoResult<()>;
+    /// The ids of retired questions, ascending.
+    async fn retired_questions(&self) -> RepoResult<Vec<String>>;
+
+    // Module revisions (in-browser authoring; see server::authoring)
+    /// Records a revision and returns its id. A `Base` revision of a text
+    /// already recorded as the base of that path is not recorded twice: the
+    /// existing row's id comes back.
+    async fn add_module_revision(&self, revision: &NewModuleRevision<'_>) -> RepoResult<i64>;
+    /// The revisions of the module file `path`, newest first, without text.
+    async fn module_revisions(&self, path: &str) -> RepoResult<Vec<ModuleRevisionRow>>;
+    /// One revision and its full text.
+    async fn module_revision(&self, id: i64) -> RepoResult<Option<(ModuleRevisionRow, String)>>;
+    /// Whether a revision of `path` with this hash is recorded (of any kind).
+    async fn has_module_revision(&self, path: &str, revision: &str) -> RepoResult<bool>;
+}
+
+// ---- Module revisions (in-browser authoring) ---------------------------
+
+/// A module revision to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewModuleRevision<'a> {
+    /// Relative to the content directory: `foundation/01-imaging-landscape.md`.
+    pub path: &'a str,
+    /// SHA-256 of `text`, lowercase hex.
+    pub revision: &'a str,
+    pub text: &'a str,
+    pub author_id: Option<i64>,
+    pub saved_at: i64,
+    pub kind: crate::content::authoring::RevisionKind,
+}
+
+/// A stored module revision, without its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleRevisionRow {
+    pub id: i64,
+    pub path: String,
+    pub revision: String,
+    pub author_id: Option<i64>,
+    /// The author's name, while the account exists.
+    pub author_name: Option<String>,
+    pub saved_at: i64,
+    pub kind: crate::content::authoring::RevisionKind,
 }

@@ -1,0 +1,92 @@
+import { test, expect, Page } from "@playwright/test";
+import { gotoHydrated } from "./helpers";
+
+// Accounts seeded by scripts/test and /work/notes/e2e-helper.sh. The server
+// runs on a temporary copy of content/, so saving here is safe.
+const TRAINER = { email: "trainer@northgate.test", password: "harbour walks at dawn" };
+const LEARNER = { email: "sam@southmoor.test", password: "quiet meadow lantern" };
+const EDITOR = "/trainer/modules/foundation/dicom-networking";
+const MODULE = "/foundation/dicom-networking";
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await gotoHydrated(page, "/signin");
+  await page.getByLabel("Email address").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Puts the caret at the end of the source and types `text` key by key. */
+async function typeAtEnd(page: Page, text: string) {
+  const source = page.getByLabel("Markdown source");
+  await source.focus();
+  await source.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(el.value.length, el.value.length));
+  await page.keyboard.type(text);
+}
+
+test("a trainer edits a module with a live preview and checks, saves it, and a learner sees it", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const marker = `Marker paragraph ${Date.now()} for the authoring test.`;
+  await signIn(page, TRAINER);
+
+  // The trainer area links to the module list, which links to the editor.
+  await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Edit modules" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit modules" })).toBeVisible();
+  await expect(page.locator(`a[href="${EDITOR}"]`)).toBeVisible();
+  await gotoHydrated(page, EDITOR);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Edit:");
+  const source = page.getByLabel("Markdown source");
+  const original = await source.inputValue();
+  expect(original.startsWith("+++")).toBe(true);
+  const summary = page.locator("#editor-problems-summary");
+  await expect(summary).toContainText("No problems found");
+  const preview = page.getByRole("region", { name: "Preview" });
+
+  // Typing updates the preview, hl7 blocks included (as live explorers).
+  await typeAtEnd(page, `\n\n${marker}\n\n\`\`\`hl7\nMSH|^~\\&|RIS|NGH|PACS|NGH|20261202120000||ORM^O01|77|P|2.5.1\n\`\`\`\n`);
+  await expect(preview.locator(".prose")).toContainText(marker);
+  const explorer = preview.locator("[data-explorer=hl7]").last();
+  await expect(explorer).toBeVisible();
+  // The document-wide explorer listeners reach the inserted preview: a
+  // click selects the part under the pointer and shows it in the panel.
+  await explorer.locator(".hl7-part").first().click();
+  await expect(explorer.locator('.hl7-part[aria-selected="true"]')).toHaveCount(1);
+  await expect(explorer.locator(".explorer-details")).toContainText("MSH");
+
+  // A broken link is a problem with its line; the button moves the caret there.
+  const before = await source.inputValue();
+  await typeAtEnd(page, "\nSee [the missing page](/foundation/no-such-module).\n");
+  const problem = page.locator(".problem-list li").filter({ hasText: "no-such-module" });
+  await expect(problem).toHaveCount(1);
+  await expect(summary).toContainText("1 problem");
+  const brokenLine = (await source.inputValue()).split("\n").findIndex((l) => l.includes("no-such-module")) + 1;
+  await problem.getByRole("button", { name: `Line ${brokenLine}` }).click();
+  await expect(source).toBeFocused();
+  const caretLine = await source.evaluate(
+    (el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split("\n").length,
+  );
+  expect(caretLine).toBe(brokenLine);
+
+  // Fixing it clears the problem.
+  await source.fill(before);
+  await expect(summary).toContainText("No problems found");
+  await expect(page.locator(".problem-list li")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.locator(".editor-status")).toContainText("Saved");
+  await expect(page.getByText("No unsaved changes")).toBeVisible();
+  const history = page.getByRole("region", { name: "History" });
+  await expect(history.locator("tbody tr").first()).toContainText("Saved");
+  await expect(history.locator("tbody tr").first()).toContainText("Tess Trainer");
+
+  // A learner in another browser context sees the change.
+  const context = await browser.newContext();
+  const learner = await context.newPage();
+  await signIn(learner, LEARNER);
+  await gotoHydrated(learner, MODULE);
+  await expect(learner.locator(".prose")).toContainText(marker);
+  // Learners cannot open the editor.
+  await gotoHydrated(learner, EDITOR);
+  await expect(learner.getByRole("alert")).toContainText("You do not have access to this page");
+  await context.close();
+});
