@@ -1024,3 +1024,138 @@ async fn retired_questions_are_never_drawn_and_past_papers_still_mark() {
     // Drawn in 3 of 5 slots per paper: missing from 30 papers is (2/5)^30.
     assert!(again > 0);
 }
+
+#[tokio::test]
+async fn learner_csvs_hold_the_page_tables_and_follow_the_same_rules() {
+    let w = world().await;
+    let split = |body: &str| -> Vec<Vec<String>> { parse_csv(body) };
+
+    // Ann's modules: every module of both courses, two of them completed.
+    let r = get(
+        &w.app,
+        &format!("/trainer/learners/{}/modules.csv", w.a1.id),
+        TRAINER,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.content_type.starts_with("text/csv"), "{}", r.content_type);
+    assert_eq!(
+        r.disposition,
+        format!(
+            "attachment; filename=\"pacs-academy-learner-{}-modules.csv\"",
+            w.a1.id
+        )
+    );
+    let rows = split(&r.body);
+    assert_eq!(rows[0], ["Course", "Module", "Slug", "Completed (UTC)"]);
+    let modules = pacs_academy::content::questions::module_index(CONTENT.as_ref())
+        .modules
+        .len();
+    assert_eq!(rows.len() - 1, modules, "one row per module");
+    let completed: Vec<&str> = rows[1..]
+        .iter()
+        .filter(|r| !r[3].is_empty())
+        .map(|r| r[2].as_str())
+        .collect();
+    assert_eq!(completed, ["imaging-landscape", "hl7-message-structure"]);
+    let today = utc_date(now()).to_string();
+    assert!(
+        rows[1..]
+            .iter()
+            .filter(|r| !r[3].is_empty())
+            .all(|r| r[3].starts_with(&today) && r[3].ends_with(" UTC")),
+        "{rows:?}"
+    );
+
+    // Attempts: Ann's marked pass, Cat's open attempt.
+    let ann = &w
+        .db
+        .exam_attempts_of(w.a1.id, Level::Foundation)
+        .await
+        .unwrap()[0];
+    let percent = ann.outcome.as_ref().unwrap().percent;
+    let r = get(
+        &w.app,
+        &format!("/trainer/learners/{}/attempts.csv", w.a1.id),
+        TRAINER,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rows = split(&r.body);
+    assert_eq!(
+        rows[0],
+        [
+            "Exam",
+            "Started (UTC)",
+            "Deadline (UTC)",
+            "Submitted (UTC)",
+            "Score %",
+            "Result",
+            "Extra minutes"
+        ]
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "Foundation");
+    assert!(!rows[1][3].is_empty(), "submitted: {rows:?}");
+    assert_eq!(rows[1][4], percent.to_string());
+    assert_eq!(rows[1][5], "Passed");
+    let r = get(
+        &w.app,
+        &format!("/trainer/learners/{}/attempts.csv", w.a3.id),
+        TRAINER,
+    )
+    .await;
+    let rows = split(&r.body);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[1][3].as_str(), rows[1][4].as_str()), ("", ""));
+    assert_eq!(rows[1][5], "In progress");
+
+    // Another organisation's learner: refused to the trainer, given to an
+    // admin; refused to a learner and to a visitor.
+    for table in ["modules", "attempts"] {
+        let path = format!("/trainer/learners/{}/{table}.csv", w.b1.id);
+        let r = get(&w.app, &path, TRAINER).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert!(!r.body.contains("Sam"), "{}", r.body);
+        assert_eq!(get(&w.app, &path, ADMIN).await.status, StatusCode::OK);
+        assert_eq!(
+            get(&w.app, &path, LEARNER).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            get(&w.app, &path, None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+/// A small RFC 4180 reader (quoted fields, doubled quotes, CRLF rows).
+fn parse_csv(body: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let mut quoted = false;
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}

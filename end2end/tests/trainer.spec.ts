@@ -86,6 +86,16 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
   await expect(page.getByText("No exam attempts yet.")).toBeVisible();
   await expect(page.getByRole("table", { name: "Progress in each module" }).getByRole("row")).not.toHaveCount(1);
+  // The module table downloads too: one row per module, none completed yet.
+  const moduleRows = await page.getByRole("table", { name: "Progress in each module" }).locator("tbody tr").count();
+  const modulesDownload = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV of module progress" }).click();
+  const modulesFile = await modulesDownload;
+  expect(modulesFile.suggestedFilename()).toMatch(/^pacs-academy-learner-\d+-modules\.csv$/);
+  const modulesCsv = fs.readFileSync((await modulesFile.path())!, "utf8").split("\r\n").filter((l) => l !== "");
+  expect(modulesCsv[0]).toBe("Course,Module,Slug,Completed (UTC)");
+  expect(modulesCsv).toHaveLength(moduleRows + 1);
+  expect(modulesCsv.slice(1).every((l) => /^(Foundation|Intermediate),.*,$/.test(l))).toBe(true);
 
   // Extra time: a bad value is explained next to the field, a good one saved.
   const foundation = page.locator(".extra-time", { hasText: "Foundation exam" });

@@ -754,7 +754,7 @@ fn Question() -> impl IntoView {
                     </div>
                     <button type="button" class="button button-secondary button-small" on:click=clear
                         disabled=move || answer.choice.get().is_empty()>"Clear my answer"</button>
-                    <p class="exam-save-state" role="status">{move || save_text(&answer.state.get())}</p>
+                    <p class="exam-save-state" role="status">{move || save_text(&answer.state.get(), !answer.choice.get().is_empty())}</p>
                 </div>
                 <nav class="exam-pager" aria-label="Questions">
                     <button type="button" class="button button-secondary" disabled=i == 0
@@ -771,9 +771,12 @@ fn Question() -> impl IntoView {
     }
 }
 
-fn save_text(state: &SaveState) -> String {
+/// The save state beside a question. "Saved." would mislead on a question
+/// the candidate has not answered, so that says so instead.
+fn save_text(state: &SaveState, answered: bool) -> String {
     match state {
-        SaveState::Saved => "Saved.".into(),
+        SaveState::Saved if answered => "Saved.".into(),
+        SaveState::Saved => "Not answered yet.".into(),
         SaveState::Saving => "Saving…".into(),
         SaveState::Retrying {
             tries,

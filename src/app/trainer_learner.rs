@@ -159,6 +159,11 @@ fn LearnerBody(
 
                     <section aria-labelledby="modules-title">
                         <h2 id="modules-title">"Modules"</h2>
+                        <p class="button-row">
+                            <a class="button button-secondary" href=format!("/trainer/learners/{learner_id}/modules.csv") download="" rel="external">
+                                "Download CSV"<span class="visually-hidden">" of module progress"</span>
+                            </a>
+                        </p>
                         <div class="table-wrap" role="region" tabindex="0" aria-labelledby="modules-caption">
                             <table class="report-table">
                                 <caption id="modules-caption">"Progress in each module"</caption>
@@ -178,6 +183,13 @@ fn LearnerBody(
 
                     <section aria-labelledby="attempts-title">
                         <h2 id="attempts-title">"Exam attempts"</h2>
+                        {(!d.attempts.is_empty()).then(|| view! {
+                            <p class="button-row">
+                                <a class="button button-secondary" href=format!("/trainer/learners/{learner_id}/attempts.csv") download="" rel="external">
+                                    "Download CSV"<span class="visually-hidden">" of exam attempts"</span>
+                                </a>
+                            </p>
+                        })}
                         {if d.attempts.is_empty() {
                             view! { <p>"No exam attempts yet."</p> }.into_any()
                         } else {

@@ -24,8 +24,8 @@ use crate::exam::analysis::{
 };
 use crate::exam::{option_letter, ExamDefinition, QuestionSet, Score};
 use crate::reports::{
-    AttemptSummary, CohortRow, DateFilter, ExtraTime, ItemReport, ItemRow, LearnerDetail,
-    LearnerFigures, LevelFigures, ModuleProgress, TimeRange,
+    utc_date_time, AttemptSummary, CohortRow, DateFilter, ExtraTime, ItemReport, ItemRow,
+    LearnerDetail, LearnerFigures, LevelFigures, ModuleProgress, TimeRange,
 };
 
 /// The answer to a trainer asking about an organisation they do not follow.
@@ -475,6 +475,61 @@ pub fn learners_csv(learners: &[LearnerFigures]) -> String {
     csv(&header, &body)
 }
 
+/// A learner's progress in every module as CSV, in course order.
+pub fn learner_modules_csv(d: &LearnerDetail) -> String {
+    let body: Vec<Vec<String>> = d
+        .modules
+        .iter()
+        .map(|m| {
+            vec![
+                m.level.title().to_string(),
+                m.title.clone(),
+                m.slug.clone(),
+                m.completed_at.map(utc_date_time).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    csv(&["Course", "Module", "Slug", "Completed (UTC)"], &body)
+}
+
+/// A learner's exam attempts as CSV, oldest first. The cells of an attempt
+/// not yet submitted or marked are empty.
+pub fn learner_attempts_csv(d: &LearnerDetail) -> String {
+    let body: Vec<Vec<String>> = d
+        .attempts
+        .iter()
+        .map(|a| {
+            vec![
+                a.level.title().to_string(),
+                utc_date_time(a.started_at),
+                utc_date_time(a.deadline),
+                a.submitted_at.map(utc_date_time).unwrap_or_default(),
+                a.percent.map(|p| p.to_string()).unwrap_or_default(),
+                match a.passed {
+                    Some(true) => "Passed",
+                    Some(false) => "Not passed",
+                    None if a.submitted_at.is_none() => "In progress",
+                    None => "Not marked yet",
+                }
+                .to_string(),
+                (a.extra_seconds / 60).to_string(),
+            ]
+        })
+        .collect();
+    csv(
+        &[
+            "Exam",
+            "Started (UTC)",
+            "Deadline (UTC)",
+            "Submitted (UTC)",
+            "Score %",
+            "Result",
+            "Extra minutes",
+        ],
+        &body,
+    )
+}
+
 /// The item analysis as CSV. Option counts are one field, `A: 2 (20%)`
 /// per option, the key marked `*`.
 pub fn items_csv(report: &ItemReport) -> String {
@@ -543,6 +598,14 @@ pub fn routes() -> Router<AppState> {
             get(learners_download),
         )
         .route("/trainer/items.csv", get(items_download))
+        .route(
+            "/trainer/learners/{id}/modules.csv",
+            get(learner_modules_download),
+        )
+        .route(
+            "/trainer/learners/{id}/attempts.csv",
+            get(learner_attempts_download),
+        )
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -697,6 +760,50 @@ async fn learners_download(
         ),
         Err(e) => report_error(e),
     }
+}
+
+async fn learner_download(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: i64,
+    table: &str,
+    to_csv: fn(&LearnerDetail) -> String,
+) -> Response {
+    let user = match signed_in(state, headers).await {
+        Ok(u) => u,
+        Err((status, message)) => return refuse(status, message),
+    };
+    match learner_detail(
+        &*state.repo,
+        &state.content,
+        &state.exams.definitions,
+        &user,
+        id,
+    )
+    .await
+    {
+        Ok(d) => attachment(
+            &format!("pacs-academy-learner-{id}-{table}.csv"),
+            to_csv(&d),
+        ),
+        Err(e) => report_error(e),
+    }
+}
+
+async fn learner_modules_download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    learner_download(&state, &headers, id, "modules", learner_modules_csv).await
+}
+
+async fn learner_attempts_download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    learner_download(&state, &headers, id, "attempts", learner_attempts_csv).await
 }
 
 async fn items_download(
