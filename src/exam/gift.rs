@@ -476,7 +476,12 @@ pub fn to_gift(questions: &[Question]) -> String {
         let wrong = q.options.len().saturating_sub(q.key.len()).max(1) as f64;
         for (i, o) in q.options.iter().enumerate() {
             let is_key = q.key.contains(&i);
+            // An option that starts with `%` would read as a weight: give it
+            // an explicit one (GIFT has no escape for `%`).
+            let literal_percent = o.trim().starts_with('%');
             let prefix = match (q.kind, is_key) {
+                (QuestionKind::Single, true) if literal_percent => "=%100%".to_string(),
+                (QuestionKind::Single, false) if literal_percent => "~%0%".to_string(),
                 (QuestionKind::Single, true) => "=".to_string(),
                 (QuestionKind::Single, false) => "~".to_string(),
                 (QuestionKind::Multiple, true) => format!("~%{}%", weight(100.0 / keys)),

@@ -31,6 +31,8 @@ pub mod timing;
 pub mod view;
 
 #[cfg(test)]
+mod import_proptests;
+#[cfg(test)]
 mod testutil;
 
 pub use attempt::{can_start, AnswerError, AttemptState, ItemShape, StartRefusal, SubmittedBy};
