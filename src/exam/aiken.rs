@@ -14,7 +14,7 @@
 //! makes a multiple-response question. Aiken has no explanations: write
 //! them into the bank file after importing.
 
-use super::import::{ImportMeta, ImportedQuestion, Parsed};
+use super::import::{normalise_source, ImportMeta, ImportedQuestion, Parsed};
 use super::question::{letter_index, Problem, QuestionKind};
 
 /// `A. text` or `A) text`: the letter's index and the text.
@@ -40,7 +40,8 @@ struct Open {
 
 /// Parses Aiken text; `file` names it in problems.
 pub fn parse_aiken(file: &str, source: &str) -> Parsed {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let source = normalise_source(source);
+    let source = source.as_ref();
     let mut parsed = Parsed::default();
     let mut open: Option<Open> = None;
     for (i, raw) in source.lines().enumerate() {

@@ -24,7 +24,7 @@
 //! `// [id:hl7-structure-001]` and
 //! `// pacs-academy: level=foundation topic=... module=/foundation/...#...`.
 
-use super::import::{parse_meta_words, ImportMeta, ImportedQuestion, Parsed};
+use super::import::{normalise_source, parse_meta_words, ImportMeta, ImportedQuestion, Parsed};
 use super::question::{Problem, Question, QuestionKind};
 
 /// One character of GIFT text after escapes: `esc` is true when it was
@@ -128,7 +128,8 @@ struct Chunk<'a> {
 
 /// Parses GIFT text; `file` names it in problems.
 pub fn parse_gift(file: &str, source: &str) -> Parsed {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let source = normalise_source(source);
+    let source = source.as_ref();
     let mut parsed = Parsed::default();
     let mut chunk = Chunk {
         lines: Vec::new(),
@@ -422,17 +423,21 @@ fn parse_question(
     })
 }
 
-/// Escapes text for GIFT: `\ ~ = # { } :` get a backslash, new lines become `\n`.
+/// Escapes text for GIFT: `\ ~ = # { } :` get a backslash, line breaks (`\n`, `\r\n`
+/// or a lone `\r`) become `\n`.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' | '~' | '=' | '#' | '{' | '}' | ':' => {
                 out.push('\\');
                 out.push(c);
             }
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // `\r\n` is one line break; a lone `\r` is one too.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("\\n"),
             c => out.push(c),
         }
     }
@@ -597,6 +602,30 @@ mod tests {
         assert_eq!(p.questions[0].stem_md, "First\nquestion");
         assert_eq!(p.questions[0].line, 3);
         assert_eq!(p.questions[1].line, 11);
+    }
+
+    #[test]
+    fn carriage_returns_are_line_breaks() {
+        // Old Mac line ends, Windows ones, and a lone CR inside an answer
+        // (found by fuzzing: GIFT export could not keep it).
+        let p = parse_gift("t.gift", "Q1\r{=a ~b\rc}\r\rQ2\r\n{=d ~e}\r\n");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let got: Vec<(usize, &str, Vec<&str>)> = p
+            .questions
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.stem_md.as_str(),
+                    q.options.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [(1, "Q1", vec!["a", "b\nc"]), (5, "Q2", vec!["d", "e"])]
+        );
+        assert!(p.questions.iter().all(|q| !q.stem_md.contains('\r')));
     }
 
     #[test]

@@ -153,6 +153,18 @@ pub(crate) fn parse_meta_words(words: &str, meta: &mut ImportMeta) -> Result<(),
     Ok(())
 }
 
+/// The text of an import file without a byte order mark and with every
+/// line break as `\n`: Windows `\r\n` and old Mac `\r` alike, so no `\r`
+/// reaches a question (GIFT export would not keep it).
+pub(crate) fn normalise_source(source: &str) -> std::borrow::Cow<'_, str> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if source.contains('\r') {
+        std::borrow::Cow::Owned(source.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

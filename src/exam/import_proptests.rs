@@ -34,7 +34,7 @@ fn assert_located(p: &Parsed, source: &str) {
 
 /// Text with GIFT's markup characters, Markdown and odd spacing in it.
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 ~=#{}:%\\\\*_.,?()\\[\\]'/-]{0,30}[a-zA-Z0-9?.)]"
+    "[a-zA-Z0-9 ~=#{}:%\\\\*_.,?()\\[\\]'/\r-]{0,30}[a-zA-Z0-9?.)]"
 }
 
 /// Line-oriented noise that looks like GIFT or Aiken.
@@ -148,15 +148,18 @@ proptest! {
         let (back, problems) = into_questions("bank.gift", &parsed, &ImportMeta::default());
         prop_assert!(problems.is_empty(), "{problems:?}\n{gift}");
         prop_assert_eq!(back.len(), questions.len());
+        // The same text, up to the style of line break (GIFT writes each
+        // as `\n`).
+        let lf = |t: &str| t.replace("\r\n", "\n").replace('\r', "\n");
         for (q, b) in questions.iter().zip(&back) {
             prop_assert_eq!(&b.id, &q.id);
             prop_assert_eq!(b.kind, q.kind, "{}", gift);
-            prop_assert_eq!(b.stem_md.trim(), q.stem_md.trim(), "{}", gift);
-            let options: Vec<&str> = q.options.iter().map(|o| o.trim()).collect();
+            prop_assert_eq!(b.stem_md.trim(), lf(q.stem_md.trim()), "{}", gift);
+            let options: Vec<String> = q.options.iter().map(|o| lf(o.trim())).collect();
             let back_options: Vec<&str> = b.options.iter().map(|o| o.trim()).collect();
             prop_assert_eq!(back_options, options, "{}", gift);
             prop_assert_eq!(&b.key, &q.key, "{}", gift);
-            prop_assert_eq!(b.explanation_md.trim(), q.explanation_md.trim(), "{}", gift);
+            prop_assert_eq!(b.explanation_md.trim(), lf(q.explanation_md.trim()), "{}", gift);
             prop_assert_eq!(&b.module, &q.module);
             prop_assert_eq!(b.retired, q.retired);
         }
