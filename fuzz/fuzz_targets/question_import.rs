@@ -11,7 +11,8 @@ use pacs_academy::exam::gift::{parse_gift, to_gift};
 use pacs_academy::exam::import::{into_questions, ImportMeta, Parsed};
 
 fn check(parsed: &Parsed, input: &str) {
-    let lines = input.lines().count() + 1;
+    // Lines as the readers count them: CR, LF and CRLF each end one.
+    let lines = input.replace("\r\n", "\n").replace('\r', "\n").lines().count() + 1;
     for p in parsed.problems.iter().chain(&parsed.warnings) {
         assert!(p.line <= lines, "{p} is past the end ({lines} lines)");
     }

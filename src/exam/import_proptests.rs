@@ -12,7 +12,13 @@ use crate::content::Level;
 
 /// Lines a problem may point at: 0 (the whole file) to one past the last.
 fn lines_of(source: &str) -> usize {
-    source.lines().count() + 1
+    // CR, LF and CRLF each end a line, as the readers count them.
+    source
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count()
+        + 1
 }
 
 fn assert_located(p: &Parsed, source: &str) {
@@ -52,6 +58,7 @@ fn noisy_source() -> impl Strategy<Value = String> {
         "####[a-z \\\\]{0,12}",
         "ANSWER: ?[A-Z, ]{0,6}",
         "\\PC{0,20}",
+        "[a-z{}=~]{0,6}\r[a-z{}=~]{0,6}",
     ];
     prop::collection::vec(line, 0..24).prop_map(|lines| lines.join("\n"))
 }
