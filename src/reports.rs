@@ -299,17 +299,7 @@ pub struct ItemReport {
 
 /// The UTC calendar date of a Unix time.
 pub fn utc_date(unix: i64) -> Date {
-    // Civil from days (Howard Hinnant), the inverse of `Date::unix_start`.
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date { year, month, day }
+    Date::of_unix(unix)
 }
 
 /// `YYYY-MM-DD HH:MM UTC`.

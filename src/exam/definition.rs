@@ -58,29 +58,13 @@ impl Date {
 
     /// Unix seconds at 00:00 UTC on this date.
     pub fn unix_start(self) -> i64 {
-        // Days from civil (Howard Hinnant's algorithm), 1970-01-01 = day 0.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let d = i64::from(self.day);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        (era * 146_097 + doe - 719_468) * 86_400
+        crate::synth::days_from_civil(self.year, self.month, self.day) * 86_400
     }
 
     /// The UTC calendar date of a Unix time (civil from days, the inverse
     /// of [`Date::unix_start`]).
     pub fn of_unix(unix: i64) -> Date {
-        let z = unix.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        let (year, month, day) = crate::synth::civil_from_days(unix.div_euclid(86_400));
         Date { year, month, day }
     }
 
