@@ -36,6 +36,15 @@ use crate::exam::question::MAX_OPTIONS;
 use crate::exam::{Generator, Question, QuestionKind};
 use crate::synth::derive_seed;
 
+/// How a generated question's id starts: `gen:<kind>:<item seed>`. Bank
+/// ids never hold a colon ([`crate::exam::question::is_valid_id`]).
+const ID_PREFIX: &str = "gen:";
+
+/// Whether `id` is a generated question's rather than a bank question's.
+pub fn is_generated_id(id: &str) -> bool {
+    id.starts_with(ID_PREFIX)
+}
+
 /// Exercise seeds tried for one item seed before giving up: the item seed,
 /// then seeds derived from it.
 const TRIES: u64 = 24;
@@ -129,7 +138,7 @@ fn question(kind: Kind, level: Level, item_seed: u64, exercise_seed: u64) -> Opt
     let feedback = feedback?;
     let [key_options] = <[Vec<usize>; 1]>::try_from(right).ok()?;
     Some(Question {
-        id: format!("gen:{}:{item_seed}", kind.slug()),
+        id: format!("{ID_PREFIX}{}:{item_seed}", kind.slug()),
         level,
         topic: kind.slug().to_owned(),
         kind: if multiple {

@@ -232,12 +232,6 @@ fn excerpt(md: &str, max: usize) -> String {
     out
 }
 
-/// Whether a question id is a generated lab question's (`gen:<kind>:<seed>`).
-/// Bank ids never hold a colon ([`crate::exam::question::is_valid_id`]).
-fn is_generated_id(id: &str) -> bool {
-    id.starts_with("gen:")
-}
-
 /// The item analysis of the `level` exam over marked attempts submitted
 /// within `range`, by any candidate. For trainers and administrators.
 pub async fn item_report(
@@ -261,7 +255,8 @@ pub async fn item_report(
     for json in repo.marked_exam_scores(level, range).await? {
         match serde_json::from_str::<Score>(&json) {
             Ok(mut s) => {
-                s.items.retain(|i| !is_generated_id(&i.question_id));
+                s.items
+                    .retain(|i| !crate::exercise::exam_items::is_generated_id(&i.question_id));
                 attempts.push(MarkedAttempt::from_score(&s));
             }
             // One unreadable row must not hide the rest; it is logged.
