@@ -23,6 +23,10 @@ export async function hydrated(page: Page) {
   } catch (e) {
     throw new Error(`page ${page.url()} did not hydrate; browser said:\n${problems.get(page)!.join("\n")}\n${e}`);
   }
+  // The policy admits no inline script without the response's nonce: a
+  // script it blocked would show here, on every page a test hydrates.
+  const blocked = problems.get(page)!.filter((p) => p.includes("Content Security Policy"));
+  if (blocked.length > 0) throw new Error(`page ${page.url()} broke its CSP:\n${blocked.join("\n")}`);
 }
 
 export async function gotoHydrated(page: Page, path: string) {

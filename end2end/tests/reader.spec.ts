@@ -139,6 +139,10 @@ test("responses carry security and caching headers", async ({ request, page }) =
   const res = await request.get("/foundation");
   const h = res.headers();
   expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  // Inline scripts run only with this response's nonce, never 'unsafe-inline'.
+  const scriptSrc = h["content-security-policy"].split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src"))!;
+  expect(scriptSrc).not.toContain("'unsafe-inline'");
+  expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=_-]{16,}'/);
   expect(h["x-content-type-options"]).toBe("nosniff");
   expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   expect(h["cache-control"]).toBe("no-cache");

@@ -88,9 +88,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
     view! {
-        <Title formatter=|title: String| {
-            if title.is_empty() { "PACS Academy".to_string() } else { format!("{title} · PACS Academy") }
-        }/>
+        <Title formatter=document_title/>
         <Meta name="description" content="Learn the language your imaging systems speak: HL7 v2 and DICOM courses for PACS administrators."/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
@@ -127,6 +125,24 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
         </Router>
+    }
+}
+
+/// The document title for a page's `<Title>`. leptos_meta writes the
+/// server-rendered `<title>` element without escaping it, while the browser
+/// sets `document.title` as plain text; so the server build escapes here
+/// (a module's front-matter title is trainer-authored) and the browser
+/// build must not, or it would show `&amp;`.
+fn document_title(title: String) -> String {
+    let full = if title.is_empty() {
+        "PACS Academy".to_string()
+    } else {
+        format!("{title} · PACS Academy")
+    };
+    if cfg!(feature = "ssr") {
+        crate::explorer::escape(&full)
+    } else {
+        full
     }
 }
 

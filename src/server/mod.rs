@@ -164,7 +164,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    send_page_csp();
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -177,7 +180,10 @@ pub fn router(state: AppState) -> Router {
         >(
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    send_page_csp();
+                }
             },
             shell,
         ))
@@ -236,31 +242,63 @@ async fn download_dicom(
     }
 }
 
+/// The Content Security Policy. Scripts run only from this site, or inline
+/// when they carry this response's `nonce` (Leptos' bootstrap and streaming
+/// scripts do); never `'unsafe-inline'`, so markup that slips through
+/// escaping still cannot run. Inline styles stay allowed: Leptos sets
+/// `style` attributes, and CSS cannot call the API.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// For a rendered page: the policy that admits the scripts carrying this
+/// response's nonce. Runs in the page's render context, where leptos_axum
+/// has already made the nonce; [`with_security_headers`] leaves a policy
+/// that is present alone.
+fn send_page_csp() {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Security headers on every response.
 fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
-    let csp = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-               style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-               font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-               frame-ancestors 'none'";
+    let csp = HeaderValue::from_str(&content_security_policy(None))
+        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
     let headers = [
         (header::CONTENT_SECURITY_POLICY, csp),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (
             header::HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=()",
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ),
         (
             header::HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
+            HeaderValue::from_static("same-origin"),
         ),
     ];
     headers.into_iter().fold(router, |r, (name, value)| {
-        r.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ))
+        r.layer(SetResponseHeaderLayer::if_not_present(name, value))
     })
 }
 
