@@ -23,6 +23,7 @@ pub mod synth;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    app::exam_attempt::keep_choices_made_before_hydration();
     leptos::mount::hydrate_body(app::App);
     in_page_links::install();
     explorer::behaviour::install();

@@ -254,6 +254,44 @@ test("a failed save is shown, retried, and saved without losing the choice", asy
   await expect(page.locator(".exam-option input").nth(keyPositions[0])).toBeChecked();
 });
 
+test("a choice made before the page is interactive is kept, saved, and still there after a reload", async ({ page }) => {
+  await signUp(page, "Pat Prehydration");
+  await gotoHydrated(page, "/exams");
+  await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
+  await hydrated(page);
+  const attemptUrl = page.url().split("?")[0];
+  // The first answer is saved as usual; the candidate then changes it in
+  // the window where the page shows but its code has not arrived.
+  await page.locator(".exam-option input").nth(0).check();
+  await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
+
+  let release!: () => void;
+  const wasmHeld = new Promise<void>((r) => (release = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  await page.goto(attemptUrl, { waitUntil: "domcontentloaded" });
+  const options = page.locator(".exam-option input");
+  // The server-rendered page already shows the saved answer.
+  await expect(options.nth(0)).toBeChecked();
+  expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(false);
+  await page.locator(".exam-option label").nth(1).click();
+  await expect(options.nth(1)).toBeChecked();
+  release();
+  await hydrated(page);
+  await expect(options.nth(1)).toBeChecked();
+  await expect(options.nth(0)).not.toBeChecked();
+  await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
+  await page.unroute("**/pkg/*.wasm");
+
+  await page.reload();
+  await hydrated(page);
+  await expect(options.nth(1)).toBeChecked();
+  await expect(options.nth(0)).not.toBeChecked();
+});
+
 test("a one-minute exam runs out and is submitted without the candidate", async ({ page }) => {
   test.setTimeout(150_000);
   await signUp(page, "Tam Timer");

@@ -504,6 +504,67 @@ fn write_pending(attempt_id: i64, map: &std::collections::BTreeMap<usize, (Vec<u
     }
 }
 
+/// Keeps a choice the candidate made before the page hydrated. Hydration
+/// sets every option from the server's answers, which would silently undo
+/// it; so, before hydrating, the shown question's options and flag are
+/// compared with what the server rendered (`defaultChecked`), and a change
+/// goes into the unsaved-answers store, which [`resend_pending`] puts back
+/// and saves once the page is live.
+#[cfg(feature = "hydrate")]
+pub fn keep_choices_made_before_hydration() {
+    use wasm_bindgen::JsCast;
+    use web_sys::HtmlInputElement;
+    let Some(attempt_id) = window().location().pathname().ok().and_then(|p| {
+        p.strip_prefix("/exams/attempts/")
+            .and_then(|id| id.trim_end_matches('/').parse::<i64>().ok())
+    }) else {
+        return;
+    };
+    let document = document();
+    let Ok(inputs) = document.query_selector_all(".exam-option-list input") else {
+        return;
+    };
+    let mut item = None;
+    let mut choice = Vec::new();
+    let mut changed = false;
+    for k in 0..inputs.length() {
+        let Some(input) = inputs
+            .item(k)
+            .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+        else {
+            continue;
+        };
+        // Options are named `q<n>`, counting questions from 1.
+        let Some(n) = input
+            .name()
+            .strip_prefix('q')
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+        else {
+            continue;
+        };
+        item = Some(n - 1);
+        changed |= input.checked() != input.default_checked();
+        if input.checked() {
+            if let Ok(o) = input.value().parse::<usize>() {
+                choice.push(o);
+            }
+        }
+    }
+    let flag = document
+        .get_element_by_id("exam-flag")
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+    let flagged = flag.as_ref().is_some_and(|f| f.checked());
+    changed |= flag.is_some_and(|f| f.checked() != f.default_checked());
+    let (Some(item), true) = (item, changed) else {
+        return;
+    };
+    choice.sort_unstable();
+    let mut pending = read_pending(attempt_id);
+    pending.insert(item, (choice, flagged));
+    write_pending(attempt_id, &pending);
+}
+
 /// Answers this browser chose but the server never confirmed (the page was
 /// closed or crashed while a save was failing): put them back and save them.
 fn resend_pending(exam: Exam) {
@@ -718,6 +779,10 @@ fn Question() -> impl IntoView {
                             id=id.clone()
                             name=name.clone()
                             value=o.to_string()
+                            // The attribute shows the saved answer before the
+                            // page hydrates, and tells a choice made then
+                            // from the saved one; the property keeps it live.
+                            checked=move || answer.choice.get().contains(&o)
                             prop:checked=move || answer.choice.get().contains(&o)
                             on:change=on_change
                         />
@@ -749,7 +814,7 @@ fn Question() -> impl IntoView {
                 </fieldset>
                 <div class="exam-item-tools">
                     <div class="checkbox">
-                        <input type="checkbox" id="exam-flag" prop:checked=move || answer.flagged.get() on:change=toggle_flag/>
+                        <input type="checkbox" id="exam-flag" checked=move || answer.flagged.get() prop:checked=move || answer.flagged.get() on:change=toggle_flag/>
                         <label for="exam-flag">"Flag this question to come back to it"</label>
                     </div>
                     <button type="button" class="button button-secondary button-small" on:click=clear
