@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Organisation;
-use crate::content::Level;
+use crate::level::Level;
 use crate::exam::analysis::{ItemStats, QuestionStatus};
 use crate::exam::Date;
 

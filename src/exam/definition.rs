@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::question::{is_valid_id, ModuleIndex, Origin, Problem, QuestionSet};
-use crate::content::Level;
+use crate::level::Level;
 
 /// Grace period after the deadline during which answers already on their way
 /// are still accepted, when the definition does not say.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::definition::ExamDefinition;
 use super::question::{Question, QuestionKind, QuestionSet};
-use crate::content::Level;
+use crate::level::Level;
 use crate::synth::{derive_seed, Rng};
 
 /// Makes questions at draw time for `[[generated]]` entries. It must be

@@ -30,8 +30,8 @@
 
 use std::fmt::Write as _;
 
-use super::{generate, grade, Answer, AnswerForm, Difficulty, Exercise, Kind, Material, SINGLE};
-use crate::content::Level;
+use super::{generate, grade, Answer, AnswerForm, Exercise, Kind, Material, SINGLE};
+use crate::level::Level;
 use crate::exam::question::MAX_OPTIONS;
 use crate::exam::{Generator, Question, QuestionKind};
 use crate::synth::derive_seed;
@@ -77,14 +77,6 @@ impl Generator for LabQuestions {
     }
 }
 
-/// The exercise difficulty of an exam level.
-pub fn difficulty(level: Level) -> Difficulty {
-    match level {
-        Level::Foundation => Difficulty::Foundation,
-        Level::Intermediate => Difficulty::Intermediate,
-    }
-}
-
 /// The kind slugs that make exam questions at `level`, in [`Kind::ALL`]
 /// order: those whose question converts for every one of a sample of item
 /// seeds. `check-content` accepts only these in `[[generated]]` entries.
@@ -101,7 +93,7 @@ pub fn exam_kinds(level: Level) -> Vec<&'static str> {
 /// `kind` at `level` with `exercise_seed`, or `None` when that exercise
 /// does not convert.
 fn question(kind: Kind, level: Level, item_seed: u64, exercise_seed: u64) -> Option<Question> {
-    let (exercise, key) = generate(kind, difficulty(level), exercise_seed);
+    let (exercise, key) = generate(kind, level, exercise_seed);
     let (part, options, multiple) = choice_form(&exercise.answer)?;
     if options.len() < 2 || options.len() > MAX_OPTIONS {
         return None;
@@ -359,7 +351,7 @@ mod tests {
     /// Grades option set `chosen` of the exercise behind `q` (made from
     /// exercise seed `exercise_seed`).
     fn grades(kind: Kind, level: Level, exercise_seed: u64, chosen: &[usize]) -> bool {
-        let (ex, key) = generate(kind, difficulty(level), exercise_seed);
+        let (ex, key) = generate(kind, level, exercise_seed);
         let Some((part, ..)) = choice_form(&ex.answer) else {
             panic!("{kind:?} is not a choice")
         };
@@ -446,7 +438,7 @@ mod tests {
                         .generate(slug, seed)
                         .unwrap_or_else(|| panic!("{slug} {seed}"));
                     let (ex, _) =
-                        generate(kind, difficulty(level), exercise_seed(kind, level, seed));
+                        generate(kind, level, exercise_seed(kind, level, seed));
                     let Some((_, options, multiple)) = choice_form(&ex.answer) else {
                         panic!("{slug}")
                     };
@@ -492,7 +484,7 @@ mod tests {
                     continue;
                 }
                 // Not convertible: answered by typing or clicking.
-                let (ex, _) = generate(kind, difficulty(level), 0);
+                let (ex, _) = generate(kind, level, 0);
                 assert!(choice_form(&ex.answer).is_none(), "{kind:?} at {level:?}");
                 for seed in 0..5 {
                     assert_eq!(lab.generate(kind.slug(), seed), None, "{kind:?}");
