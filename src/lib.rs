@@ -17,6 +17,7 @@ pub mod explorer;
 pub mod hl7;
 pub mod level;
 pub mod reports;
+pub mod rng;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod synth;

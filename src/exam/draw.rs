@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::definition::ExamDefinition;
 use super::question::{Question, QuestionKind, QuestionSet};
 use crate::level::Level;
-use crate::synth::{derive_seed, Rng};
+use crate::rng::{derive_seed, Rng};
 
 /// Makes questions at draw time for `[[generated]]` entries. It must be
 /// deterministic: the same kind and seed give the same question, because a

@@ -34,7 +34,7 @@ use super::{generate, grade, Answer, AnswerForm, Exercise, Kind, Material, SINGL
 use crate::level::Level;
 use crate::exam::question::MAX_OPTIONS;
 use crate::exam::{Generator, Question, QuestionKind};
-use crate::synth::derive_seed;
+use crate::rng::derive_seed;
 
 /// How a generated question's id starts: `gen:<kind>:<item seed>`. Bank
 /// ids never hold a colon ([`crate::exam::question::is_valid_id`]).

@@ -37,7 +37,6 @@ mod messages;
 mod nhs;
 mod order;
 pub mod patient;
-mod rng;
 
 #[cfg(test)]
 mod tests;
@@ -54,7 +53,7 @@ pub use order::{order, order_for, uuid_uid, Order, Priority};
 pub use patient::{
     consultant, patient, patient_at, trust_by_facility, Address, Clinician, Patient, Sex,
 };
-pub use rng::{derive_seed, Rng};
+pub use crate::rng::{derive_seed, Rng};
 
 /// One generated message and what it was made from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

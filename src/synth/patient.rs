@@ -27,7 +27,7 @@ use super::data::{
 };
 use super::datetime::{civil_from_days, days_from_civil, DateTime};
 use super::nhs::nhs_check_digit;
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// Administrative sex (HL7 table 0001 subset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

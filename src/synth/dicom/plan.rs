@@ -7,7 +7,7 @@ use super::super::data::{FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES};
 use super::super::datetime::DateTime;
 use super::super::order::{uuid_uid, Order};
 use super::super::patient::{trust_by_facility, Patient};
-use super::super::rng::Rng;
+use crate::rng::Rng;
 use super::Modality;
 
 /// Everything about a study except pixel values.
