@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod calendar;
 pub mod content;
 pub mod dicom;
 pub mod exam;

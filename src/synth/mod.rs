@@ -30,7 +30,6 @@
 
 mod data;
 mod datetime;
-pub(crate) use datetime::{civil_from_days, days_from_civil};
 pub mod dicom;
 mod event;
 mod messages;

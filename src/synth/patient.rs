@@ -25,7 +25,8 @@ use super::data::{
     Trust, FAMILY_NAMES, FEMALE_GIVEN_NAMES, FEMALE_TITLES, MALE_GIVEN_NAMES, MALE_TITLES,
     OTHER_TITLES, STREETS, TOWNS, TRUSTS,
 };
-use super::datetime::{civil_from_days, days_from_civil, DateTime};
+use super::datetime::DateTime;
+use crate::calendar::{civil_from_days, days_from_civil};
 use super::nhs::nhs_check_digit;
 use crate::rng::Rng;
 
