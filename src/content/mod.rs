@@ -11,6 +11,8 @@ pub mod authoring;
 pub mod check;
 #[cfg(feature = "ssr")]
 pub mod front_matter;
+#[cfg(all(test, feature = "ssr"))]
+mod lab_questions_render;
 #[cfg(feature = "ssr")]
 pub mod questions;
 #[cfg(feature = "ssr")]
