@@ -22,7 +22,7 @@
 //! sees it, then the expected answer and explanation.
 
 use pacs_academy::exercise::dicom::{decode_target, find_target};
-use pacs_academy::exercise::{generate, grade, Answer, Level, Kind, Material};
+use pacs_academy::exercise::{generate, grade, Answer, Kind, Level, Material};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -17,7 +17,7 @@
 //! Seeds run from 0 to `--count` - 1.
 
 use pacs_academy::exercise::hl7::injected_fault;
-use pacs_academy::exercise::{generate, Level, Kind, Material};
+use pacs_academy::exercise::{generate, Kind, Level, Material};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -312,7 +312,9 @@ fn graph() -> (Graph, Vec<String>) {
             let uses = scan(&src, depth);
             for (name, line) in uses.modules {
                 if roots.contains(&name) && name != *root {
-                    edges.entry(name).or_insert_with(|| format!("{shown}:{line}"));
+                    edges
+                        .entry(name)
+                        .or_insert_with(|| format!("{shown}:{line}"));
                 }
             }
             if !OUTER.contains(&root.as_str()) {
@@ -420,7 +422,11 @@ fn the_scan_sees_the_known_layers() {
             graph.get(from).map(|e| e.keys().collect::<Vec<_>>())
         );
     }
-    for (from, to) in [("exam", "synth"), ("exam", "content"), ("exercise", "content")] {
+    for (from, to) in [
+        ("exam", "synth"),
+        ("exam", "content"),
+        ("exercise", "content"),
+    ] {
         assert!(
             !graph[from].contains_key(to),
             "{from} -> {to} at {}",

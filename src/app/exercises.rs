@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::not_found::NotFound;
 use super::session::{error_text, use_session};
-use crate::exercise::{AnswerForm, Level, Exercise, Feedback, Part};
+use crate::exercise::{AnswerForm, Exercise, Feedback, Part};
 #[cfg(feature = "ssr")]
 use crate::exercise::{Kind, Material};
 
@@ -62,8 +62,11 @@ pub struct ExerciseView {
 pub const EXPLORER_ID: &str = "exercise-material";
 
 #[cfg(feature = "ssr")]
-fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, Level)> {
-    Some((Kind::from_slug(kind)?, Level::from_slug(difficulty)?))
+fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, crate::level::Level)> {
+    Some((
+        Kind::from_slug(kind)?,
+        crate::level::Level::from_slug(difficulty)?,
+    ))
 }
 
 /// The exercise for `kind`, `difficulty` and `seed`; `None` if the kind or

@@ -3,12 +3,12 @@
 //! `content`, which depends on `exercise`, so that `exercise` does not
 //! depend on `content`, not even in tests.
 
+use crate::exam::Generator;
 use crate::exam::QuestionKind;
 use crate::exercise::exam_items::{
     choice_form, code_block, exam_kinds, exercise_seed, paragraphs, LabQuestions,
 };
 use crate::exercise::{generate, Kind};
-use crate::exam::Generator;
 use crate::level::Level;
 
 #[test]
@@ -20,8 +20,7 @@ fn options_and_stem_show_the_exercise() {
                 let q = LabQuestions::new(level)
                     .generate(slug, seed)
                     .unwrap_or_else(|| panic!("{slug} {seed}"));
-                let (ex, _) =
-                    generate(kind, level, exercise_seed(kind, level, seed));
+                let (ex, _) = generate(kind, level, exercise_seed(kind, level, seed));
                 let Some((_, options, multiple)) = choice_form(&ex.answer) else {
                     panic!("{slug}")
                 };

@@ -31,9 +31,9 @@
 use std::fmt::Write as _;
 
 use super::{generate, grade, Answer, AnswerForm, Exercise, Kind, Material, SINGLE};
-use crate::level::Level;
 use crate::exam::question::MAX_OPTIONS;
 use crate::exam::{Generator, Question, QuestionKind};
+use crate::level::Level;
 use crate::rng::derive_seed;
 
 /// How a generated question's id starts: `gen:<kind>:<item seed>`. Bank

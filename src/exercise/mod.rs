@@ -5,7 +5,7 @@
 //! material and the shape of the answer) and a [`Key`] (what the grader
 //! needs). The same `(kind, difficulty, seed)` always gives the same pair,
 //! on every platform, because every random choice comes from
-//! [`crate::synth::Rng`]. [`grade`] compares an [`Answer`] with the key,
+//! [`crate::rng::Rng`]. [`grade`] compares an [`Answer`] with the key,
 //! leniently where a person would (case, spaces, `1974-03-12` for
 //! `19740312`, `PID-5-1` for `PID-5.1`), and never panics on malformed
 //! answers.
@@ -29,10 +29,10 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use answer::normalise_path;
-pub(crate) use answer::{Check, PartKey, Target, TextMode};
 /// How hard an exercise is: the level of the course it belongs to.
 pub use crate::level::Level;
+pub use answer::normalise_path;
+pub(crate) use answer::{Check, PartKey, Target, TextMode};
 
 /// Which standard an exercise kind teaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

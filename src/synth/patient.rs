@@ -26,8 +26,8 @@ use super::data::{
     OTHER_TITLES, STREETS, TOWNS, TRUSTS,
 };
 use super::datetime::DateTime;
-use crate::calendar::{civil_from_days, days_from_civil};
 use super::nhs::nhs_check_digit;
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::rng::Rng;
 
 /// Administrative sex (HL7 table 0001 subset).

@@ -4,7 +4,7 @@
 use crate::dicom::{
     attribute, read_dataset, write_dataset, DataSet, ElementValue, Span, Tag, TransferSyntax, Vr,
 };
-use crate::exercise::{AnswerForm, Level, Kind, Material, TextMode};
+use crate::exercise::{AnswerForm, Kind, Level, Material, TextMode};
 use crate::synth::dicom::Modality;
 
 use super::data::{dataset, record, Extras};

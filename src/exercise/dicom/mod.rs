@@ -27,8 +27,7 @@ use crate::dicom::{Element, Tag, Value, Vr};
 
 use super::hl7::Ctx;
 use super::{
-    AnswerForm, Check, Level, Exercise, Key, Kind, Material, ModuleLink, Part, PartKey,
-    TextMode,
+    AnswerForm, Check, Exercise, Key, Kind, Level, Material, ModuleLink, Part, PartKey, TextMode,
 };
 
 pub use decode_element::{decode_target, DecodeTarget};

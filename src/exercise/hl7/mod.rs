@@ -37,8 +37,7 @@ use crate::hl7::{Message, MessageBuilder, SegmentSeparator};
 use crate::synth::{self, derive_seed, DateTime, Event, Generated, Rng};
 
 use super::{
-    AnswerForm, Check, Level, Exercise, Key, Kind, Material, ModuleLink, PartKey, TextMode,
-    SINGLE,
+    AnswerForm, Check, Exercise, Key, Kind, Level, Material, ModuleLink, PartKey, TextMode, SINGLE,
 };
 
 /// The exercise and key for an HL7 kind.
