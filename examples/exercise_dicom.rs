@@ -22,7 +22,7 @@
 //! sees it, then the expected answer and explanation.
 
 use pacs_academy::exercise::dicom::{decode_target, find_target};
-use pacs_academy::exercise::{generate, grade, Answer, Difficulty, Kind, Material};
+use pacs_academy::exercise::{generate, grade, Answer, Kind, Level, Material};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -48,7 +48,7 @@ fn main() {
                     .unwrap_or_else(|| fail("--show needs a kind slug"));
                 let difficulty = args
                     .get(i + 2)
-                    .and_then(|s| Difficulty::from_slug(s))
+                    .and_then(|s| Level::from_slug(s))
                     .unwrap_or_else(|| fail("--show needs a difficulty"));
                 let seed = args
                     .get(i + 3)
@@ -64,7 +64,7 @@ fn main() {
             other => fail(&format!("unknown option {other}")),
         }
     }
-    for &difficulty in Difficulty::ALL {
+    for difficulty in Level::ALL {
         for seed in 0..count {
             let t = decode_target(difficulty, seed);
             println!(
@@ -95,7 +95,7 @@ fn main() {
         }
     }
     for seed in 0..count {
-        let (exercise, key) = generate(Kind::DicomTransferSyntax, Difficulty::Intermediate, seed);
+        let (exercise, key) = generate(Kind::DicomTransferSyntax, Level::Intermediate, seed);
         let Material::DicomBytes { bytes, .. } = &exercise.material else {
             continue;
         };
@@ -112,7 +112,7 @@ fn main() {
     }
 }
 
-fn show(kind: Kind, difficulty: Difficulty, seed: u64) {
+fn show(kind: Kind, difficulty: Level, seed: u64) {
     let (exercise, key) = generate(kind, difficulty, seed);
     println!("# {} ({:?}, seed {seed})", exercise.title, difficulty);
     println!("{}\n", exercise.prompt);

@@ -17,7 +17,7 @@
 //! Seeds run from 0 to `--count` - 1.
 
 use pacs_academy::exercise::hl7::injected_fault;
-use pacs_academy::exercise::{generate, Difficulty, Kind, Material};
+use pacs_academy::exercise::{generate, Kind, Level, Material};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,7 +40,7 @@ fn main() {
         }
     }
     for &kind in Kind::ALL {
-        for &difficulty in Difficulty::ALL {
+        for difficulty in Level::ALL {
             for seed in 0..count {
                 let (exercise, _) = generate(kind, difficulty, seed);
                 let Material::Hl7 { er7 } = &exercise.material else {

@@ -1,6 +1,7 @@
 //! PACS Academy: learn HL7 v2 and DICOM.
 //!
 //! - [`content`]: course modules, from Markdown files to typed pages.
+//! - [`level`]: Foundation or Intermediate, for courses, exams and exercises.
 //! - [`app`]: the Leptos user interface, one file per page.
 //! - `server` (feature `ssr`): configuration, database and the HTTP stack.
 
@@ -8,13 +9,16 @@
 
 pub mod accounts;
 pub mod app;
+pub mod calendar;
 pub mod content;
 pub mod dicom;
 pub mod exam;
 pub mod exercise;
 pub mod explorer;
 pub mod hl7;
+pub mod level;
 pub mod reports;
+pub mod rng;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod synth;

@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Organisation;
-use crate::content::Level;
 use crate::exam::analysis::{ItemStats, QuestionStatus};
 use crate::exam::Date;
+use crate::level::Level;
 
 /// A half-open range of Unix seconds, `[from, to)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

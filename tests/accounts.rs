@@ -706,11 +706,11 @@ fn form_value(s: &str) -> String {
 
 #[tokio::test]
 async fn exercise_answers_are_graded_and_recorded_by_the_server() {
-    use pacs_academy::exercise::{generate, grade, Answer, Difficulty, Kind};
+    use pacs_academy::exercise::{generate, grade, Answer, Kind};
     let w = world().await;
     let seed = 31;
     // The right answer, as the feedback reveals it after a wrong attempt.
-    let (ex, key) = generate(Kind::Hl7ReadValue, Difficulty::Foundation, seed);
+    let (ex, key) = generate(Kind::Hl7ReadValue, Level::Foundation, seed);
     let right = grade(&ex, &key, &Answer::single("nothing like it")).parts[0]
         .answer
         .clone();

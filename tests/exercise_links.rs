@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use pacs_academy::content::store::ContentStore;
 use pacs_academy::content::Level;
-use pacs_academy::exercise::{generate, grade, Answer, Difficulty, Kind};
+use pacs_academy::exercise::{generate, grade, Answer, Kind};
 
 #[test]
 fn learn_more_links_name_real_headings() {
@@ -16,7 +16,7 @@ fn learn_more_links_name_real_headings() {
     assert!(store.failures().is_empty(), "content must load");
     let mut checked = BTreeSet::new();
     for &kind in Kind::ALL {
-        for &difficulty in Difficulty::ALL {
+        for difficulty in Level::ALL {
             for seed in 0..50 {
                 let (exercise, key) = generate(kind, difficulty, seed);
                 let link = grade(&exercise, &key, &Answer::default()).learn_more;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::not_found::NotFound;
 use super::session::{error_text, use_session};
-use crate::exercise::{AnswerForm, Difficulty, Exercise, Feedback, Part};
+use crate::exercise::{AnswerForm, Exercise, Feedback, Part};
 #[cfg(feature = "ssr")]
 use crate::exercise::{Kind, Material};
 
@@ -62,8 +62,11 @@ pub struct ExerciseView {
 pub const EXPLORER_ID: &str = "exercise-material";
 
 #[cfg(feature = "ssr")]
-fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, Difficulty)> {
-    Some((Kind::from_slug(kind)?, Difficulty::from_slug(difficulty)?))
+fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, crate::level::Level)> {
+    Some((
+        Kind::from_slug(kind)?,
+        crate::level::Level::from_slug(difficulty)?,
+    ))
 }
 
 /// The exercise for `kind`, `difficulty` and `seed`; `None` if the kind or
@@ -192,7 +195,6 @@ pub async fn check_exercise(
     answer: String,
     time_taken_ms: u64,
 ) -> Result<Checked, ServerFnError> {
-    use crate::content::Level;
     use crate::exercise::Answer;
     use crate::server::repo::NewAttempt;
     use crate::server::{auth, db::now};
@@ -214,10 +216,7 @@ pub async fn check_exercise(
     let feedback = crate::exercise::grade(&exercise, &key, &Answer { parts });
     let mut recorded = false;
     if let Some(user) = auth::current_user().await? {
-        let level = match difficulty {
-            Difficulty::Foundation => Level::Foundation,
-            Difficulty::Intermediate => Level::Intermediate,
-        };
+        let level = difficulty;
         let attempt = NewAttempt {
             kind: kind.slug().into(),
             level,
@@ -425,10 +424,7 @@ fn ExerciseView(
             time_taken_ms: elapsed,
         });
     };
-    let level_title = match difficulty {
-        Difficulty::Foundation => "Foundation",
-        Difficulty::Intermediate => "Intermediate",
-    };
+    let level_title = difficulty.title();
     let next_href = format!(
         "/exercises/{}/{}/{}",
         kind.slug(),

@@ -11,6 +11,8 @@ pub mod authoring;
 pub mod check;
 #[cfg(feature = "ssr")]
 pub mod front_matter;
+#[cfg(all(test, feature = "ssr"))]
+mod lab_questions_render;
 #[cfg(feature = "ssr")]
 pub mod questions;
 #[cfg(feature = "ssr")]
@@ -18,69 +20,10 @@ pub mod render;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// The two courses a trust sends its PACS administrators on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Foundation,
-    Intermediate,
-}
-
-impl Level {
-    pub const ALL: [Level; 2] = [Level::Foundation, Level::Intermediate];
-
-    /// The URL segment and folder name: `foundation`, `intermediate`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Level::Foundation => "foundation",
-            Level::Intermediate => "intermediate",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.slug() == s)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Level::Foundation => "Foundation",
-            Level::Intermediate => "Intermediate",
-        }
-    }
-
-    /// How long the classroom course runs.
-    pub fn duration(self) -> &'static str {
-        match self {
-            Level::Foundation => "1 day",
-            Level::Intermediate => "2 days",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Level::Foundation => {
-                "For new PACS administrators and clerical staff. How the imaging systems fit together, \
-                 how to read an HL7 v2 message, how patient identity flows from the PAS to the PACS, and \
-                 the DICOM basics you need to connect and test a modality."
-            }
-            Level::Intermediate => {
-                "For administrators who run the service day to day. Transfer syntaxes and Part 10 files, \
-                 conformance statements and message profiles, MLLP and acknowledgements, IHE Scheduled \
-                 Workflow, query/retrieve, reconciliation, DICOMweb and de-identification."
-            }
-        }
-    }
-
-    pub fn path(self) -> String {
-        format!("/{}", self.slug())
-    }
-}
-
-impl std::fmt::Display for Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.title())
-    }
-}
+/// Re-exported so `content::Level` keeps working; the type lives in
+/// [`crate::level`], which `exam` and `exercise` use without depending on
+/// course content.
+pub use crate::level::Level;
 
 /// What a course page shows about one module.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

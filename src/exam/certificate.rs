@@ -90,7 +90,7 @@ pub fn parse_certificate_code(typed: &str) -> Result<u64, CodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::Rng;
+    use crate::rng::Rng;
 
     #[test]
     fn codes_have_the_documented_shape() {

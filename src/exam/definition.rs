@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::question::{is_valid_id, ModuleIndex, Origin, Problem, QuestionSet};
-use crate::content::Level;
+use crate::level::Level;
 
 /// Grace period after the deadline during which answers already on their way
 /// are still accepted, when the definition does not say.
@@ -58,13 +58,13 @@ impl Date {
 
     /// Unix seconds at 00:00 UTC on this date.
     pub fn unix_start(self) -> i64 {
-        crate::synth::days_from_civil(self.year, self.month, self.day) * 86_400
+        crate::calendar::days_from_civil(self.year, self.month, self.day) * 86_400
     }
 
     /// The UTC calendar date of a Unix time (civil from days, the inverse
     /// of [`Date::unix_start`]).
     pub fn of_unix(unix: i64) -> Date {
-        let (year, month, day) = crate::synth::civil_from_days(unix.div_euclid(86_400));
+        let (year, month, day) = crate::calendar::civil_from_days(unix.div_euclid(86_400));
         Date { year, month, day }
     }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::definition::ExamDefinition;
 use super::question::{Question, QuestionKind, QuestionSet};
-use crate::content::Level;
-use crate::synth::{derive_seed, Rng};
+use crate::level::Level;
+use crate::rng::{derive_seed, Rng};
 
 /// Makes questions at draw time for `[[generated]]` entries. It must be
 /// deterministic: the same kind and seed give the same question, because a

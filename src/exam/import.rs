@@ -1,7 +1,7 @@
 //! What the GIFT and Aiken parsers produce, and how an imported question
 //! becomes a bank [`Question`] once its level, topic and module are known.
 
-use crate::content::Level;
+use crate::level::Level;
 
 use super::question::{is_valid_id, shape_problems, Origin, Problem, Question, QuestionKind};
 

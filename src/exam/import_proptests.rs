@@ -8,7 +8,7 @@ use super::aiken::parse_aiken;
 use super::gift::{parse_gift, to_gift};
 use super::import::{into_questions, ImportMeta, Parsed};
 use super::question::{Origin, Question, QuestionKind};
-use crate::content::Level;
+use crate::level::Level;
 
 /// Lines a problem may point at: 0 (the whole file) to one past the last.
 fn lines_of(source: &str) -> usize {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::Level;
+use crate::level::Level;
 
 /// Most options a question may have (`A` to `H`).
 pub const MAX_OPTIONS: usize = 8;

@@ -2,7 +2,7 @@
 
 use super::definition::{BlueprintEntry, ExamDefinition, Review};
 use super::question::{ModuleIndex, ModuleInfo, Origin, Question, QuestionKind, QuestionSet};
-use crate::content::Level;
+use crate::level::Level;
 
 /// A Foundation question with `n` options `Option i of <id>`.
 pub fn question(id: &str, topic: &str, kind: QuestionKind, n: usize, key: &[usize]) -> Question {

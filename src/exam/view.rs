@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{QuestionKind, SectionScore, SubmittedBy};
-use crate::content::Level;
+use crate::level::Level;
 
 /// One question as the candidate sees it during the attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 //! material and the shape of the answer) and a [`Key`] (what the grader
 //! needs). The same `(kind, difficulty, seed)` always gives the same pair,
 //! on every platform, because every random choice comes from
-//! [`crate::synth::Rng`]. [`grade`] compares an [`Answer`] with the key,
+//! [`crate::rng::Rng`]. [`grade`] compares an [`Answer`] with the key,
 //! leniently where a person would (case, spaces, `1974-03-12` for
 //! `19740312`, `PID-5-1` for `PID-5.1`), and never panics on malformed
 //! answers.
@@ -29,44 +29,10 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+/// How hard an exercise is: the level of the course it belongs to.
+pub use crate::level::Level;
 pub use answer::normalise_path;
 pub(crate) use answer::{Check, PartKey, Target, TextMode};
-
-/// How hard an exercise is: the Foundation or the Intermediate course.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Difficulty {
-    /// Common fields and events, default delimiters, obvious defects.
-    Foundation,
-    /// Rarer fields, repetitions and components, custom delimiters, escape
-    /// sequences, subtler defects and less common events.
-    Intermediate,
-}
-
-impl Difficulty {
-    /// Both difficulties, easier first.
-    pub const ALL: &'static [Difficulty] = &[Difficulty::Foundation, Difficulty::Intermediate];
-
-    /// `foundation` or `intermediate`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Difficulty::Foundation => "foundation",
-            Difficulty::Intermediate => "intermediate",
-        }
-    }
-
-    /// The difficulty for a [`slug`](Self::slug).
-    pub fn from_slug(slug: &str) -> Option<Difficulty> {
-        Difficulty::ALL.iter().copied().find(|d| d.slug() == slug)
-    }
-
-    /// `Foundation` or `Intermediate`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Difficulty::Foundation => "Foundation",
-            Difficulty::Intermediate => "Intermediate",
-        }
-    }
-}
 
 /// Which standard an exercise kind teaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -258,7 +224,7 @@ pub struct Exercise {
     /// The kind of exercise.
     pub kind: Kind,
     /// Its difficulty.
-    pub difficulty: Difficulty,
+    pub difficulty: Level,
     /// The seed it was made from.
     pub seed: u64,
     /// The kind's title, e.g. "Read a value".
@@ -414,7 +380,7 @@ impl ModuleLink {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
     pub(crate) kind: Kind,
-    pub(crate) difficulty: Difficulty,
+    pub(crate) difficulty: Level,
     pub(crate) seed: u64,
     pub(crate) parts: Vec<PartKey>,
     pub(crate) expected: String,
@@ -461,7 +427,7 @@ pub struct Feedback {
 }
 
 /// The exercise and its key for `(kind, difficulty, seed)`.
-pub fn generate(kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
+pub fn generate(kind: Kind, difficulty: Level, seed: u64) -> (Exercise, Key) {
     match kind.standard() {
         Standard::Hl7 => hl7::generate(kind, difficulty, seed),
         Standard::Dicom => dicom::generate(kind, difficulty, seed),

@@ -16,9 +16,9 @@ fn hl7_kinds() -> impl Iterator<Item = &'static Kind> {
     Kind::ALL.iter().filter(|k| k.standard() == Standard::Hl7)
 }
 
-fn all() -> impl Iterator<Item = (Kind, Difficulty, u64)> {
+fn all() -> impl Iterator<Item = (Kind, Level, u64)> {
     hl7_kinds().flat_map(|&k| {
-        Difficulty::ALL
+        Level::ALL
             .iter()
             .flat_map(move |&d| (0..SEEDS).map(move |s| (k, d, s * 7919 + 3)))
     })
@@ -121,17 +121,17 @@ fn slugs_round_trip() {
         assert_eq!(k.standard(), standard);
         assert!(!k.title().is_empty() && !k.summary().is_empty() && !k.topic().is_empty());
     }
-    for &d in Difficulty::ALL {
-        assert_eq!(Difficulty::from_slug(d.slug()), Some(d));
+    for d in Level::ALL {
+        assert_eq!(Level::from_slug(d.slug()), Some(d));
     }
     assert_eq!(Kind::from_slug("nope"), None);
-    assert_eq!(Difficulty::from_slug("Foundation"), None);
+    assert_eq!(Level::from_slug("Foundation"), None);
 }
 
 #[test]
 fn generation_is_deterministic_and_seeds_differ() {
     for &k in hl7_kinds() {
-        for &d in Difficulty::ALL {
+        for d in Level::ALL {
             let mut materials = std::collections::HashSet::new();
             for s in 0..60 {
                 let a = generate(k, d, s);
@@ -272,7 +272,7 @@ fn malformed_answers_never_panic_and_never_pass() {
 
 #[test]
 fn empty_and_out_of_range_answers_say_why() {
-    let (ex, key) = generate(Kind::Hl7BuildAck, Difficulty::Foundation, 1);
+    let (ex, key) = generate(Kind::Hl7BuildAck, Level::Foundation, 1);
     let fb = grade(&ex, &key, &Answer::of([("msa1", "7"), ("msa2", "")]));
     assert!(!fb.correct);
     assert_eq!(
@@ -280,14 +280,14 @@ fn empty_and_out_of_range_answers_say_why() {
         Some("Choose one of the options.")
     );
     assert_eq!(fb.parts[1].problem.as_deref(), Some("Type an answer."));
-    let (ex, key) = generate(Kind::Hl7LocateField, Difficulty::Foundation, 1);
+    let (ex, key) = generate(Kind::Hl7LocateField, Level::Foundation, 1);
     let fb = grade(&ex, &key, &Answer::single("not a path"));
     assert!(fb.parts[0].problem.is_some());
 }
 
 #[test]
 fn correct_choices_are_spread_over_positions() {
-    let mut positions: HashMap<(Kind, Difficulty, String), Vec<usize>> = HashMap::new();
+    let mut positions: HashMap<(Kind, Level, String), Vec<usize>> = HashMap::new();
     for (k, d, s) in all() {
         let (_, key) = generate(k, d, s);
         for p in &key.parts {
@@ -344,7 +344,7 @@ fn prompts_and_options_do_not_give_the_answer_away() {
 #[test]
 fn unmodified_messages_pass_every_check_and_injected_ones_fail_exactly_one() {
     let mut seen: HashMap<FaultKind, usize> = HashMap::new();
-    for &d in Difficulty::ALL {
+    for d in Level::ALL {
         for s in 0..SEEDS * 2 {
             let mut ctx = Ctx::new(Kind::Hl7SpotDefect, d, s);
             let inj = inject(&mut ctx);

@@ -27,7 +27,7 @@ use super::error::BuildError;
 use super::escape::escape_into;
 use super::message::{is_header_id, Message};
 use super::parse::is_segment_id;
-use super::path::{Level, Path};
+use super::path::{Depth, Path};
 
 /// The largest field, repetition, component or subcomponent number the
 /// builders accept, so that a typo cannot allocate millions of empty parts.
@@ -69,13 +69,13 @@ enum Fragment {
 }
 
 impl Fragment {
-    /// One leaf value, wrapped to suit `level`.
-    fn leaf(level: Level, value: Value) -> Fragment {
-        match level {
-            Level::Segment | Level::Field => Fragment::Field(vec![vec![vec![value]]]),
-            Level::Repetition => Fragment::Repetition(vec![vec![value]]),
-            Level::Component => Fragment::Component(vec![value]),
-            Level::Subcomponent => Fragment::Subcomponent(value),
+    /// One leaf value, wrapped to suit `depth`.
+    fn leaf(depth: Depth, value: Value) -> Fragment {
+        match depth {
+            Depth::Segment | Depth::Field => Fragment::Field(vec![vec![vec![value]]]),
+            Depth::Repetition => Fragment::Repetition(vec![vec![value]]),
+            Depth::Component => Fragment::Component(vec![value]),
+            Depth::Subcomponent => Fragment::Subcomponent(value),
         }
     }
 }
@@ -164,7 +164,7 @@ impl SegmentBuilder {
         }
         self.put(
             path,
-            Fragment::leaf(path.level(), Value::Text(value.to_owned())),
+            Fragment::leaf(path.depth(), Value::Text(value.to_owned())),
         )?;
         Ok(self)
     }
@@ -311,7 +311,7 @@ impl MessageBuilder {
 
     /// Like [`set`](Self::set), with a parsed path.
     pub fn set_path(&mut self, path: &Path, value: &str) -> Result<&mut Self, BuildError> {
-        let fragment = Fragment::leaf(path.level(), Value::Text(value.to_owned()));
+        let fragment = Fragment::leaf(path.depth(), Value::Text(value.to_owned()));
         self.segment_for(path)?.put(path, fragment)?;
         Ok(self)
     }
@@ -324,14 +324,14 @@ impl MessageBuilder {
     pub fn set_raw(&mut self, path: &str, raw: &str) -> Result<&mut Self, BuildError> {
         let path = Path::parse(path)?;
         let d = self.delimiters;
-        let level = path.level();
+        let depth = path.depth();
         let forbidden = |c: char| {
             c == '\r'
                 || c == '\n'
                 || c == d.field()
-                || (c == d.repetition() && level >= Level::Repetition)
-                || (c == d.component() && level >= Level::Component)
-                || (c == d.subcomponent() && level >= Level::Subcomponent)
+                || (c == d.repetition() && depth >= Depth::Repetition)
+                || (c == d.component() && depth >= Depth::Component)
+                || (c == d.subcomponent() && depth >= Depth::Subcomponent)
         };
         if let Some(character) = raw.chars().find(|&c| forbidden(c)) {
             return Err(BuildError::InvalidRaw {
@@ -345,13 +345,13 @@ impl MessageBuilder {
                 .collect()
         };
         let rep = |r: &str| -> Rep { r.split(d.component()).map(comp).collect() };
-        let fragment = match level {
-            Level::Segment | Level::Field => {
+        let fragment = match depth {
+            Depth::Segment | Depth::Field => {
                 Fragment::Field(raw.split(d.repetition()).map(rep).collect())
             }
-            Level::Repetition => Fragment::Repetition(rep(raw)),
-            Level::Component => Fragment::Component(comp(raw)),
-            Level::Subcomponent => Fragment::Subcomponent(Value::Raw(raw.to_owned())),
+            Depth::Repetition => Fragment::Repetition(rep(raw)),
+            Depth::Component => Fragment::Component(comp(raw)),
+            Depth::Subcomponent => Fragment::Subcomponent(Value::Raw(raw.to_owned())),
         };
         self.segment_for(&path)?.put(&path, fragment)?;
         Ok(self)

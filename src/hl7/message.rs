@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::delimiters::Delimiters;
 use super::escape::unescape_lossy;
-use super::path::{Level, Path};
+use super::path::{Depth, Path};
 
 /// Segment IDs whose first two fields are the encoding characters.
 pub(crate) fn is_header_id(id: &str) -> bool {
@@ -102,7 +102,7 @@ pub struct Location {
     /// The node's byte span in the parsed text.
     pub span: Range<usize>,
     /// How deep the node is.
-    pub level: Level,
+    pub depth: Depth,
 }
 
 /// A non-empty leaf, as listed by [`Message::leaves`].
@@ -342,20 +342,20 @@ impl Message {
             .filter(|s| s.id == seg.id)
             .count()
             + 1;
-        let found = |path: Path, span: &Range<usize>, level| {
+        let found = |path: Path, span: &Range<usize>, depth| {
             Some(Location {
                 path,
                 span: span.clone(),
-                level,
+                depth,
             })
         };
         let Some((fi, field)) = find(&seg.fields, offset, |f| &f.span) else {
             let path = short_path(seg, occurrence, None, None, None, None);
-            return found(path, &seg.span, Level::Segment);
+            return found(path, &seg.span, Depth::Segment);
         };
         let Some((ri, rep)) = find(&field.repetitions, offset, |r| &r.span) else {
             let path = short_path(seg, occurrence, Some((fi, field)), None, None, None);
-            return found(path, &field.span, Level::Field);
+            return found(path, &field.span, Depth::Field);
         };
         let Some((ci, comp)) = find(&rep.components, offset, |c| &c.span) else {
             let path = short_path(
@@ -366,7 +366,7 @@ impl Message {
                 None,
                 None,
             );
-            return found(path, &rep.span, Level::Repetition);
+            return found(path, &rep.span, Depth::Repetition);
         };
         let Some((si, sub)) = find(&comp.subcomponents, offset, |s| &s.span) else {
             let path = short_path(
@@ -377,7 +377,7 @@ impl Message {
                 Some((ci, comp)),
                 None,
             );
-            return found(path, &comp.span, Level::Component);
+            return found(path, &comp.span, Depth::Component);
         };
         let path = short_path(
             seg,
@@ -387,7 +387,7 @@ impl Message {
             Some((ci, comp)),
             Some(si),
         );
-        found(path, &sub.span, Level::Subcomponent)
+        found(path, &sub.span, Depth::Subcomponent)
     }
 
     /// Every non-empty subcomponent, in order, with its shortest path (e.g.
@@ -599,7 +599,7 @@ OBX|1|TX|||Line one\\.br\\Line two\\F\\pipe\r";
         };
         let loc = at("O'Brien", 2);
         assert_eq!(loc.path.to_string(), "PID-5.1");
-        assert_eq!(loc.level, Level::Subcomponent);
+        assert_eq!(loc.depth, Depth::Subcomponent);
         assert_eq!(ADT.get(loc.span.clone()), Some("O'Brien"));
 
         // An escaped `&` is text, not a subcomponent separator.
@@ -609,17 +609,17 @@ OBX|1|TX|||Line one\\.br\\Line two\\F\\pipe\r";
         assert_eq!(loc.path.to_string(), "PID-11.1.2");
         let loc = at("&Flat", 0);
         assert_eq!(loc.path.to_string(), "PID-11.1");
-        assert_eq!(loc.level, Level::Component);
+        assert_eq!(loc.depth, Depth::Component);
         // The `&`-escape is text; the `^` before it belongs to the repetition.
         let loc = at("^Mary", 0);
         assert_eq!(loc.path.to_string(), "PID-5");
-        assert_eq!(loc.level, Level::Repetition);
+        assert_eq!(loc.depth, Depth::Repetition);
 
         let loc = at("67890", 1);
         assert_eq!(loc.path.to_string(), "PID-3(2).1");
         let loc = at("~67890", 0);
         assert_eq!(loc.path.to_string(), "PID-3");
-        assert_eq!(loc.level, Level::Field);
+        assert_eq!(loc.depth, Depth::Field);
 
         let loc = at("19800101", 3);
         assert_eq!(loc.path.to_string(), "PID-7");
@@ -627,7 +627,7 @@ OBX|1|TX|||Line one\\.br\\Line two\\F\\pipe\r";
 
         let loc = at("PID|", 1);
         assert_eq!(loc.path.to_string(), "PID");
-        assert_eq!(loc.level, Level::Segment);
+        assert_eq!(loc.depth, Depth::Segment);
         let loc = at("PID|", 3);
         assert_eq!(loc.path.to_string(), "PID");
 

@@ -58,4 +58,4 @@ pub use message::{
     Component, Field, Leaf, Location, Message, MessageType, Repetition, Segment, Subcomponent,
 };
 pub use parse::parse;
-pub use path::{Level, Path};
+pub use path::{Depth, Path};

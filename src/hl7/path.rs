@@ -15,7 +15,7 @@ use super::error::PathError;
 
 /// How deep a [`Path`] (or a node of a message) reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Level {
+pub enum Depth {
     /// A whole segment, e.g. `PID`.
     Segment,
     /// A field with all its repetitions, e.g. `PID-3`.
@@ -100,17 +100,17 @@ impl Path {
     }
 
     /// The deepest level the path names.
-    pub fn level(&self) -> Level {
+    pub fn depth(&self) -> Depth {
         if self.field.is_none() {
-            Level::Segment
+            Depth::Segment
         } else if self.subcomponent.is_some() {
-            Level::Subcomponent
+            Depth::Subcomponent
         } else if self.component.is_some() {
-            Level::Component
+            Depth::Component
         } else if self.repetition.is_some() {
-            Level::Repetition
+            Depth::Repetition
         } else {
-            Level::Field
+            Depth::Field
         }
     }
 }
@@ -296,23 +296,23 @@ mod tests {
     #[test]
     fn parses_every_level() {
         let path = p("PID");
-        assert_eq!(path.level(), Level::Segment);
+        assert_eq!(path.depth(), Depth::Segment);
         assert_eq!(path.field(), None);
 
         let path = p("PID-5");
         assert_eq!(
-            (path.segment_id(), path.field(), path.level()),
-            ("PID", Some(5), Level::Field)
+            (path.segment_id(), path.field(), path.depth()),
+            ("PID", Some(5), Depth::Field)
         );
 
         let path = p("PID-3(2)");
         assert_eq!(path.repetition(), Some(2));
-        assert_eq!(path.level(), Level::Repetition);
+        assert_eq!(path.depth(), Depth::Repetition);
 
         let path = p("PID-3(2).1");
         assert_eq!(
-            (path.repetition(), path.component(), path.level()),
-            (Some(2), Some(1), Level::Component)
+            (path.repetition(), path.component(), path.depth()),
+            (Some(2), Some(1), Depth::Component)
         );
 
         let path = p("PID-5.1.2");
@@ -320,7 +320,7 @@ mod tests {
             (path.repetition(), path.component(), path.subcomponent()),
             (None, Some(1), Some(2))
         );
-        assert_eq!(path.level(), Level::Subcomponent);
+        assert_eq!(path.depth(), Depth::Subcomponent);
 
         let path = p("MSH-9.2");
         assert_eq!((path.field(), path.component()), (Some(9), Some(2)));

@@ -7,7 +7,7 @@ use super::datetime::DateTime;
 use super::event::{AckCode, Event};
 use super::order::{order, Order};
 use super::patient::{consultant, hospital_number, patient, Clinician, Patient};
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// Sets `value` at `path` unless it is empty. Paths and segment IDs here are
 /// literals checked by the tests, so a failure is a bug in this file.

@@ -30,14 +30,12 @@
 
 mod data;
 mod datetime;
-pub(crate) use datetime::{civil_from_days, days_from_civil};
 pub mod dicom;
 mod event;
 mod messages;
 mod nhs;
 mod order;
 pub mod patient;
-mod rng;
 
 #[cfg(test)]
 mod tests;
@@ -46,6 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::hl7::{Message, SegmentSeparator};
 
+pub use crate::rng::{derive_seed, Rng};
 pub use data::{Procedure, Trust, PROCEDURES, TRUSTS};
 pub use datetime::DateTime;
 pub use event::{AckCode, Event, UnknownEvent};
@@ -54,7 +53,6 @@ pub use order::{order, order_for, uuid_uid, Order, Priority};
 pub use patient::{
     consultant, patient, patient_at, trust_by_facility, Address, Clinician, Patient, Sex,
 };
-pub use rng::{derive_seed, Rng};
 
 /// One generated message and what it was made from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::data::{Procedure, Trust, INDICATIONS, PROCEDURES};
 use super::datetime::DateTime;
 use super::patient::{consultant, Clinician};
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// Order priority (HL7 table 0485 subset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -25,9 +25,10 @@ use super::data::{
     Trust, FAMILY_NAMES, FEMALE_GIVEN_NAMES, FEMALE_TITLES, MALE_GIVEN_NAMES, MALE_TITLES,
     OTHER_TITLES, STREETS, TOWNS, TRUSTS,
 };
-use super::datetime::{civil_from_days, days_from_civil, DateTime};
+use super::datetime::DateTime;
 use super::nhs::nhs_check_digit;
-use super::rng::Rng;
+use crate::calendar::{civil_from_days, days_from_civil};
+use crate::rng::Rng;
 
 /// Administrative sex (HL7 table 0001 subset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

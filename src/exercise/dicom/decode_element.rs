@@ -4,7 +4,7 @@
 use crate::dicom::{
     attribute, read_dataset, write_dataset, DataSet, ElementValue, Span, Tag, TransferSyntax, Vr,
 };
-use crate::exercise::{AnswerForm, Difficulty, Kind, Material, TextMode};
+use crate::exercise::{AnswerForm, Kind, Level, Material, TextMode};
 use crate::synth::dicom::Modality;
 
 use super::data::{dataset, record, Extras};
@@ -36,7 +36,7 @@ pub struct DecodeTarget {
 }
 
 /// The target of the decode-element exercise for `(difficulty, seed)`.
-pub fn decode_target(difficulty: Difficulty, seed: u64) -> DecodeTarget {
+pub fn decode_target(difficulty: Level, seed: u64) -> DecodeTarget {
     let mut ctx = Ctx::new(Kind::DicomDecodeElement, difficulty, seed);
     build(&mut ctx).0
 }

@@ -96,7 +96,7 @@ fn asked(tag: Tag) -> bool {
 /// transfer syntax of the bytes (Intermediate), the tag and the value. For
 /// test harnesses such as `examples/exercise_dicom.rs`.
 pub fn find_target(
-    difficulty: crate::exercise::Difficulty,
+    difficulty: crate::exercise::Level,
     seed: u64,
 ) -> (TransferSyntax, Tag, String, Material) {
     let mut ctx = Ctx::new(Kind::DicomFindAttribute, difficulty, seed);

@@ -27,15 +27,14 @@ use crate::dicom::{Element, Tag, Value, Vr};
 
 use super::hl7::Ctx;
 use super::{
-    AnswerForm, Check, Difficulty, Exercise, Key, Kind, Material, ModuleLink, Part, PartKey,
-    TextMode,
+    AnswerForm, Check, Exercise, Key, Kind, Level, Material, ModuleLink, Part, PartKey, TextMode,
 };
 
 pub use decode_element::{decode_target, DecodeTarget};
 pub use find_attribute::find_target;
 
 /// The exercise and key for a DICOM kind.
-pub(crate) fn generate(kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
+pub(crate) fn generate(kind: Kind, difficulty: Level, seed: u64) -> (Exercise, Key) {
     let mut ctx = Ctx::new(kind, difficulty, seed);
     let made = match kind {
         Kind::DicomDecodeElement => decode_element::make(&mut ctx),
@@ -65,7 +64,7 @@ pub(crate) struct Made {
 }
 
 impl Made {
-    fn finish(self, kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
+    fn finish(self, kind: Kind, difficulty: Level, seed: u64) -> (Exercise, Key) {
         let exercise = Exercise {
             kind,
             difficulty,

@@ -23,9 +23,9 @@ fn dicom_kinds() -> impl Iterator<Item = Kind> {
         .filter(|k| k.standard() == Standard::Dicom)
 }
 
-fn all() -> impl Iterator<Item = (Kind, Difficulty, u64)> {
+fn all() -> impl Iterator<Item = (Kind, Level, u64)> {
     dicom_kinds().flat_map(|k| {
-        Difficulty::ALL
+        Level::ALL
             .iter()
             .flat_map(move |&d| (0..SEEDS).map(move |s| (k, d, s * 7919 + 11)))
     })
@@ -112,7 +112,7 @@ fn kinds_are_dicom_with_slugs_titles_and_topics() {
 #[test]
 fn generation_is_deterministic_and_seeds_differ() {
     for k in dicom_kinds() {
-        for &d in Difficulty::ALL {
+        for d in Level::ALL {
             let mut materials = HashSet::new();
             for s in 0..60 {
                 let a = generate(k, d, s);
@@ -122,7 +122,7 @@ fn generation_is_deterministic_and_seeds_differ() {
             }
             // Two kinds draw from a small pool of attributes.
             let least = match k {
-                Kind::DicomInformationModel | Kind::DicomVr if d == Difficulty::Foundation => 12,
+                Kind::DicomInformationModel | Kind::DicomVr if d == Level::Foundation => 12,
                 Kind::DicomInformationModel => 18,
                 _ => 40,
             };
@@ -156,7 +156,7 @@ fn right_answers_pass_and_wrong_ones_fail() {
 
 #[test]
 fn decode_answers_accept_the_usual_spellings() {
-    for &d in Difficulty::ALL {
+    for d in Level::ALL {
         for s in 0..SEEDS {
             let (ex, key) = generate(Kind::DicomDecodeElement, d, s);
             let t = decode_target(d, s);
@@ -282,8 +282,8 @@ fn feedback_is_complete_and_cites_the_standard() {
 
 #[test]
 fn correct_choices_are_spread_over_positions() {
-    let mut single: HashMap<(Kind, Difficulty, String), Vec<usize>> = HashMap::new();
-    let mut multi: HashMap<(Kind, Difficulty), (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut single: HashMap<(Kind, Level, String), Vec<usize>> = HashMap::new();
+    let mut multi: HashMap<(Kind, Level), (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (k, d, s) in all() {
         let (ex, key) = generate(k, d, s);
         for p in &key.parts {
@@ -369,7 +369,7 @@ fn prompts_and_options_do_not_give_the_answer_away() {
 #[test]
 fn decode_element_bytes_read_back_as_the_key_says() {
     let mut vrs = HashSet::new();
-    for &d in Difficulty::ALL {
+    for d in Level::ALL {
         for s in 0..SEEDS {
             let t = decode_target(d, s);
             let (ex, _) = generate(Kind::DicomDecodeElement, d, s);
@@ -405,7 +405,7 @@ fn decode_element_bytes_read_back_as_the_key_says() {
                 other => panic!("{d:?} {s}: unexpected {other:?}"),
             };
             assert_eq!(shown, t.value, "{d:?} {s}");
-            if d == Difficulty::Foundation {
+            if d == Level::Foundation {
                 assert_eq!(t.transfer_syntax, TransferSyntax::EXPLICIT_VR_LITTLE_ENDIAN);
                 assert!(!t.vr.explicit_long_length() && t.vr.is_string());
             } else if !t.vr.explicit_long_length() {
@@ -417,7 +417,7 @@ fn decode_element_bytes_read_back_as_the_key_says() {
     // Intermediate covers implicit VR, big endian, numbers and long forms.
     let hard: Vec<_> = vrs
         .iter()
-        .filter(|(d, ..)| *d == Difficulty::Intermediate)
+        .filter(|(d, ..)| *d == Level::Intermediate)
         .collect();
     for want in ["US", "UL", "UT", "UR", "UN", "OB"] {
         assert!(
@@ -443,7 +443,7 @@ fn transfer_syntax_material_is_right() {
     }
     let mut seen = HashSet::new();
     for s in 0..SEEDS {
-        let (ex, key) = generate(Kind::DicomTransferSyntax, Difficulty::Foundation, s);
+        let (ex, key) = generate(Kind::DicomTransferSyntax, Level::Foundation, s);
         let Material::DicomListing { listing, .. } = &ex.material else {
             panic!("{s}");
         };
@@ -463,7 +463,7 @@ fn transfer_syntax_material_is_right() {
         assert_eq!(options[correct[0]], name, "{s}");
         seen.insert(uid);
 
-        let (ex, key) = generate(Kind::DicomTransferSyntax, Difficulty::Intermediate, s);
+        let (ex, key) = generate(Kind::DicomTransferSyntax, Level::Intermediate, s);
         let Material::DicomBytes { bytes, .. } = &ex.material else {
             panic!("{s}");
         };
@@ -495,7 +495,7 @@ fn transfer_syntax_material_is_right() {
 
 #[test]
 fn find_attribute_values_are_where_the_key_says() {
-    for &d in Difficulty::ALL {
+    for d in Level::ALL {
         for s in 0..SEEDS {
             let (ex, key) = generate(Kind::DicomFindAttribute, d, s);
             let (ts, tag, value, material) = find_target(d, s);
@@ -563,7 +563,7 @@ fn vr_exercises_follow_ps3_5() {
     }
     let mut kinds = HashSet::new();
     for s in 0..SEEDS {
-        let (ex, key) = generate(Kind::DicomVr, Difficulty::Foundation, s);
+        let (ex, key) = generate(Kind::DicomVr, Level::Foundation, s);
         let AnswerForm::Parts(parts) = &ex.answer else {
             panic!()
         };
@@ -580,7 +580,7 @@ fn vr_exercises_follow_ps3_5() {
         let vr = by_keyword(keyword).and_then(|a| a.vr()).expect("vr");
         assert_eq!(options[correct[0]], vr.code(), "{s}");
 
-        let (ex, key) = generate(Kind::DicomVr, Difficulty::Intermediate, s);
+        let (ex, key) = generate(Kind::DicomVr, Level::Intermediate, s);
         let AnswerForm::Choice { options, .. } = &ex.answer else {
             panic!()
         };
@@ -623,7 +623,7 @@ fn vr_exercises_follow_ps3_5() {
 #[test]
 fn network_config_uids_and_codes_are_registered() {
     for s in 0..SEEDS {
-        for &d in Difficulty::ALL {
+        for d in Level::ALL {
             let (ex, key) = generate(Kind::DicomNetworkConfig, d, s);
             let Material::Several(parts) = &ex.material else {
                 panic!()
@@ -646,7 +646,7 @@ fn network_config_uids_and_codes_are_registered() {
             if log.contains("refused") && !log.contains("N-EVENT-REPORT") {
                 assert!(fb.expected.contains("PACS's port"), "{}", fb.expected);
             }
-            if d == Difficulty::Foundation {
+            if d == Level::Foundation {
                 assert_eq!(parts.len(), 2);
             } else {
                 assert_eq!(parts.len(), 4);
@@ -696,7 +696,7 @@ fn key_value(listing: &str, tag: &str) -> String {
 fn worklist_matching_agrees_with_an_independent_implementation() {
     let mut returned = 0;
     let mut ranges = HashSet::new();
-    for &d in Difficulty::ALL {
+    for d in Level::ALL {
         for s in 0..SEEDS {
             let (ex, key) = generate(Kind::DicomWorklistMatching, d, s);
             let Material::Several(parts) = &ex.material else {
@@ -738,7 +738,7 @@ fn worklist_matching_agrees_with_an_independent_implementation() {
                 .iter()
                 .filter(|v| !v.is_empty())
                 .count();
-            if d == Difficulty::Foundation {
+            if d == Level::Foundation {
                 assert!((1..=2).contains(&used), "{s}: {used}");
             } else {
                 assert_eq!(used, 4, "{s}");

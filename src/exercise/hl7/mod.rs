@@ -19,7 +19,7 @@ pub use checks::{check, Fault, FaultKind};
 /// and where (the first accepted location). For test harnesses that check
 /// the messages with an independent validator, such as
 /// `examples/exercise_hl7.rs`.
-pub fn injected_fault(difficulty: Difficulty, seed: u64) -> (FaultKind, String) {
+pub fn injected_fault(difficulty: Level, seed: u64) -> (FaultKind, String) {
     let mut ctx = Ctx::new(Kind::Hl7SpotDefect, difficulty, seed);
     let injected = spot_defect::inject(&mut ctx);
     let place = injected.places.first().cloned().unwrap_or_default();
@@ -37,12 +37,11 @@ use crate::hl7::{Message, MessageBuilder, SegmentSeparator};
 use crate::synth::{self, derive_seed, DateTime, Event, Generated, Rng};
 
 use super::{
-    AnswerForm, Check, Difficulty, Exercise, Key, Kind, Material, ModuleLink, PartKey, TextMode,
-    SINGLE,
+    AnswerForm, Check, Exercise, Key, Kind, Level, Material, ModuleLink, PartKey, TextMode, SINGLE,
 };
 
 /// The exercise and key for an HL7 kind.
-pub(crate) fn generate(kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
+pub(crate) fn generate(kind: Kind, difficulty: Level, seed: u64) -> (Exercise, Key) {
     let mut ctx = Ctx::new(kind, difficulty, seed);
     let made = match kind {
         Kind::Hl7ReadValue => read_value::make(&mut ctx),
@@ -72,7 +71,7 @@ pub(crate) struct Made {
 }
 
 impl Made {
-    fn finish(self, kind: Kind, difficulty: Difficulty, seed: u64) -> (Exercise, Key) {
+    fn finish(self, kind: Kind, difficulty: Level, seed: u64) -> (Exercise, Key) {
         let exercise = Exercise {
             kind,
             difficulty,
@@ -99,15 +98,15 @@ impl Made {
 /// The random stream and settings of one exercise.
 pub(crate) struct Ctx {
     pub rng: Rng,
-    pub difficulty: Difficulty,
+    pub difficulty: Level,
     pub base: DateTime,
 }
 
 impl Ctx {
     /// The stream for `(kind, difficulty, seed)`, as [`generate`] uses it.
-    pub(crate) fn new(kind: Kind, difficulty: Difficulty, seed: u64) -> Ctx {
+    pub(crate) fn new(kind: Kind, difficulty: Level, seed: u64) -> Ctx {
         let kind_index = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u64;
-        let level = u64::from(difficulty == Difficulty::Intermediate);
+        let level = u64::from(difficulty == Level::Intermediate);
         // Index 0 would give `seed` itself; start at 1 so every kind and
         // difficulty has its own stream.
         let mut rng = Rng::seed_from_u64(derive_seed(seed, 1 + kind_index * 2 + level));
@@ -131,7 +130,7 @@ impl Ctx {
 
     /// Whether this is an Intermediate exercise.
     pub fn hard(&self) -> bool {
-        self.difficulty == Difficulty::Intermediate
+        self.difficulty == Level::Intermediate
     }
 
     /// A synthetic message for `event`.

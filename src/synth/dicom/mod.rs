@@ -70,9 +70,9 @@ use std::str::FromStr;
 use super::datetime::DateTime;
 use super::order::{order_for, Order};
 use super::patient::{patient, Patient};
-use super::rng::{derive_seed, Rng};
 use super::PROCEDURES;
 use crate::dicom::{write_file, DataSet, FileMeta, TransferSyntax};
+use crate::rng::{derive_seed, Rng};
 
 /// The image modalities the generator makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,7 +8,7 @@
 //! same pixels everywhere. Shapes come from the study's phantom seed;
 //! noise from each image's own seed.
 
-use super::super::rng::Rng;
+use crate::rng::Rng;
 
 /// A value in `[0, 1)` from 53 random bits.
 fn unit(rng: &mut Rng) -> f64 {

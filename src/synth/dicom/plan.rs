@@ -7,8 +7,8 @@ use super::super::data::{FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES};
 use super::super::datetime::DateTime;
 use super::super::order::{uuid_uid, Order};
 use super::super::patient::{trust_by_facility, Patient};
-use super::super::rng::Rng;
 use super::Modality;
+use crate::rng::Rng;
 
 /// Everything about a study except pixel values.
 pub(super) struct Plan {

@@ -1,12 +1,15 @@
-//! The generator's random numbers.
+//! Seeded random numbers for everything that must give the same output for
+//! the same seed: the message and DICOM generators (`synth`), the lab
+//! exercises and the exam's question draw. Pure: no clock, no I/O, no
+//! operating-system randomness; compiles for wasm32.
 //!
 //! Every value comes from [`rand_chacha::ChaCha8Rng`] seeded with
 //! `seed_from_u64`, read only through [`RngCore::next_u64`]. The sampling on
 //! top of it (`below`, `pick`, `chance`, ...) is written here rather than
 //! taken from `rand`'s distributions, whose algorithms may change between
 //! `rand` versions and differ with `usize` width: so a seed gives the same
-//! messages on every platform (including wasm32) and for ever, which the
-//! snapshot tests pin.
+//! output on every platform (including wasm32) and for ever, which the
+//! snapshot tests of `synth`, `exercise` and `exam` pin.
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -92,10 +95,11 @@ impl Rng {
     }
 }
 
-/// The seed of message `index` in [`generate_many`](super::generate_many):
-/// `seed` itself for message 0 (so it matches [`generate`](super::generate)
-/// with the same seed), otherwise SplitMix64 of `seed` and `index`, which
-/// gives each message an unrelated stream. Fixed algorithm, same on every
+/// The seed of item `index` of a series started from `seed` (a batch of
+/// messages, a study's instances, an exam's draw): `seed` itself for item 0
+/// (so a series of one matches a single item made from `seed`), otherwise
+/// SplitMix64 of `seed` and `index`, which gives each item an unrelated
+/// stream. Fixed algorithm, same on every
 /// platform.
 pub fn derive_seed(seed: u64, index: u64) -> u64 {
     if index == 0 {
