@@ -18,6 +18,7 @@ pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod synth;
+pub mod terminal;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
