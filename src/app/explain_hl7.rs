@@ -103,8 +103,9 @@ pub fn ExplainHl7Page() -> impl IntoView {
                             set_text.set(decoded);
                             set_byte_notes.set(notes);
                         }
-                        Err(_) => set_byte_notes
-                            .set(vec![format!("The browser could not read {name}.")]),
+                        Err(_) => {
+                            set_byte_notes.set(vec![format!("The browser could not read {name}.")])
+                        }
                     }
                 });
             }
@@ -263,7 +264,8 @@ mod tests {
 
     #[test]
     fn a_file_is_decoded_as_its_msh18_declares_and_mismatches_are_shown() {
-        let mut bytes = b"MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5||||||8859/1\rPID|1||1||M".to_vec();
+        let mut bytes =
+            b"MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5||||||8859/1\rPID|1||1||M".to_vec();
         bytes.extend(b"\xfcller\r");
         let (text, notes) = from_bytes(&bytes);
         assert!(text.contains("||M\u{fc}ller"));

@@ -554,7 +554,8 @@ mod tests {
     #[test]
     fn japanese_pn_with_escapes_per_group() {
         // PS3.5 Annex H, H.3.1 (the bytes of pydicom's chrH31.dcm).
-        let raw = b"Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B";
+        let raw =
+            b"Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B";
         assert_eq!(
             decode(&["", "ISO 2022 IR 87"], raw, true),
             "Yamada^Tarou=山田^太郎=やまだ^たろう"
@@ -593,22 +594,34 @@ mod tests {
 
     #[test]
     fn single_byte_sets() {
+        assert_eq!(decode(&["ISO_IR 100"], b"M\xfcller", false), "Müller");
         assert_eq!(
-            decode(&["ISO_IR 100"], b"M\xfcller", false),
-            "Müller"
-        );
-        assert_eq!(
-            decode(&["ISO_IR 144"], b"\xbb\xee\xda\xe1\xd5\xdc\xd1\xe3\xe0\xd3", false),
+            decode(
+                &["ISO_IR 144"],
+                b"\xbb\xee\xda\xe1\xd5\xdc\xd1\xe3\xe0\xd3",
+                false
+            ),
             "Люксембург"
         );
-        assert_eq!(decode(&["ISO_IR 126"], b"\xc4\xe9\xef\xed\xf5\xf3\xe9\xef\xf2", false), "Διονυσιος");
+        assert_eq!(
+            decode(
+                &["ISO_IR 126"],
+                b"\xc4\xe9\xef\xed\xf5\xf3\xe9\xef\xf2",
+                false
+            ),
+            "Διονυσιος"
+        );
         assert_eq!(decode(&["ISO_IR 203"], b"\xa4", false), "€");
         assert_eq!(decode(&["ISO_IR 148"], b"\xdd", false), "İ");
         assert_eq!(decode(&["ISO_IR 101"], b"\xa3", false), "Ł");
         assert_eq!(decode(&["ISO_IR 138"], b"\xf9\xf8\xe5\xef", false), "שרון");
         // Code extensions between Latin-1 and Cyrillic.
         assert_eq!(
-            decode(&["ISO 2022 IR 100", "ISO 2022 IR 144"], b"\xe9\x1b-L\xbb", false),
+            decode(
+                &["ISO 2022 IR 100", "ISO 2022 IR 144"],
+                b"\xe9\x1b-L\xbb",
+                false
+            ),
             "éЛ"
         );
     }

@@ -44,6 +44,7 @@ mod object;
 mod roundtrip_tests;
 mod write;
 
+pub use charset::Charset;
 pub use dictionary::{attribute, by_keyword, dictionary_size, private_tag, Attribute, PrivateTag};
 pub use dump::{dump, tree, RowKind, TreeRow};
 pub use element::{
@@ -55,7 +56,6 @@ pub use read::{read, read_dataset, Parsed, ReadError, MAX_DEPTH, MAX_ELEMENTS};
 pub use regions::{region_at, regions, Region, RegionKind};
 pub use tag::{Tag, TagParseError};
 pub use uid::{all_uids, lookup_uid, TransferSyntax, UidEntry, UidKind};
-pub use charset::Charset;
 pub use value::{Value, MAX_NUMBERS, MAX_TEXT_BYTES, PREVIEW_BYTES};
 pub use vr::{Vr, VrParseError};
 pub use write::{

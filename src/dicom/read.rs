@@ -35,13 +35,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::charset::Charset;
 use super::dictionary::{attribute, private_tag, PrivateTag};
 use super::element::{
     Delimiter, Element, ElementRef, Fragment, Item, Length, LengthEncoding, Part, Span, VrSource,
 };
 use super::tag::Tag;
 use super::uid::TransferSyntax;
-use super::charset::Charset;
 use super::value::{decode_binary, decode_text, Value};
 use super::vr::Vr;
 

@@ -589,7 +589,10 @@ fn utf8_and_unsupported_character_sets() {
     let Value::Text { note, .. } = &p.dataset[1].value else {
         panic!()
     };
-    assert!(note.as_deref().unwrap_or("").contains("not decoded: ISO_IR 999"));
+    assert!(note
+        .as_deref()
+        .unwrap_or("")
+        .contains("not decoded: ISO_IR 999"));
 }
 
 #[test]

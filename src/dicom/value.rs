@@ -262,7 +262,8 @@ mod tests {
 
     #[test]
     fn character_sets() {
-        let cs = |v: &[&str]| Charset::from_values(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let cs =
+            |v: &[&str]| Charset::from_values(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         let latin = decode_text(b"M\xfcller^J\xe9r\xf4me", Vr::PN, &cs(&["ISO_IR 100"]));
         assert_eq!(text(&latin), ["Müller^Jérôme"]);
         let utf8 = decode_text("Müller".as_bytes(), Vr::PN, &Charset::Utf8);
@@ -271,7 +272,8 @@ mod tests {
             panic!()
         };
         assert!(note.unwrap().contains("invalid UTF-8"));
-        let Value::Text { values, note } = decode_text(b"A\xe9", Vr::LO, &cs(&["ISO_IR 999"])) else {
+        let Value::Text { values, note } = decode_text(b"A\xe9", Vr::LO, &cs(&["ISO_IR 999"]))
+        else {
             panic!()
         };
         assert_eq!(values, ["A\\xE9"]);
@@ -285,7 +287,9 @@ mod tests {
         let gbk = decode_text(b"\x81\\\\b", Vr::LO, &cs(&["GBK"]));
         assert_eq!(text(&gbk), ["\u{4E57}", "b"]);
         // Values that Specific Character Set does not govern stay ASCII.
-        let Value::Text { values, .. } = decode_text(b"\x1b$B0", Vr::CS, &cs(&["", "ISO 2022 IR 87"])) else {
+        let Value::Text { values, .. } =
+            decode_text(b"\x1b$B0", Vr::CS, &cs(&["", "ISO 2022 IR 87"]))
+        else {
             panic!()
         };
         assert_eq!(values, ["\u{1b}$B0"]);

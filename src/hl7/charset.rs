@@ -276,7 +276,11 @@ mod tests {
         assert_eq!(pid5(&d), "O\u{2019}Brien €");
         assert_eq!(d.used, "Windows-1252");
         let at = msg("8859/1", b"").len() - 1 + 1;
-        assert!(d.warnings[0].contains(&format!("byte 0x92 at offset {at}")), "{:?}", d.warnings);
+        assert!(
+            d.warnings[0].contains(&format!("byte 0x92 at offset {at}")),
+            "{:?}",
+            d.warnings
+        );
     }
 
     #[test]
@@ -292,7 +296,10 @@ mod tests {
         assert_eq!((pid5(&d).as_str(), d.used), ("Müller", "Windows-1252"));
         assert!(d.warnings[0].contains("MSH-18 names no character set"));
         let d = decode_message(&msg("", "Müller".as_bytes()));
-        assert_eq!((pid5(&d).as_str(), d.used, d.warnings.len()), ("Müller", "UTF-8", 0));
+        assert_eq!(
+            (pid5(&d).as_str(), d.used, d.warnings.len()),
+            ("Müller", "UTF-8", 0)
+        );
     }
 
     #[test]
