@@ -387,7 +387,7 @@ impl<'a> Decoder<'a> {
                 let run = &raw[start..end];
                 let pairs = run.len() / 2;
                 let mut euc = Vec::with_capacity(pairs * 3);
-                for pair in run.chunks_exact(2) {
+                for pair in run.as_chunks::<2>().0 {
                     if self.g0 == G0::JisX0212 {
                         euc.push(0x8F);
                     }
