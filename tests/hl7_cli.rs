@@ -213,7 +213,7 @@ fn explain_escapes_control_characters_one_line_per_value() {
 
 #[test]
 fn explain_refuses_a_message_of_fifty_megabytes_of_separators() {
-    for filler in [b'|', b'^'] {
+    for filler in *b"|^" {
         let mut input = b"MSH|^~\\&|".to_vec();
         input.resize(50 * 1024 * 1024, filler);
         let (code, out, err) = explain_bytes(&input);
