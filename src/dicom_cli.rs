@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use serde_json::ser::Formatter;
 
 #[derive(Subcommand)]
 pub enum DicomCommand {
@@ -103,40 +104,124 @@ fn generate(
     ExitCode::SUCCESS
 }
 
-fn dump(file: &PathBuf, json: bool) -> ExitCode {
+/// Inputs larger than this are refused before reading: the reader holds
+/// the whole input in memory. A multi-frame study file can be hundreds of
+/// megabytes; a device such as /dev/zero never ends.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads at most [`MAX_INPUT_BYTES`] (plus one, to tell that there is more).
+fn read_capped(file: &std::path::Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let read = if file.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::read(file).map(|b| bytes = b)
+        std::fs::File::open(file).and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
     };
-    if let Err(e) = read {
-        eprintln!("pacs-academy: cannot read {}: {e}", file.display());
-        return ExitCode::FAILURE;
+    read.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "{}: more than {MAX_INPUT_BYTES} bytes (1 GiB); not read",
+            file.display()
+        ));
     }
-    let parsed = pacs_academy::dicom::read(&bytes);
-    let text = if json {
-        match serde_json::to_string_pretty(&parsed) {
-            Ok(s) => s + "\n",
-            Err(e) => {
-                eprintln!("pacs-academy: cannot write JSON: {e}");
-                return ExitCode::FAILURE;
+    Ok(bytes)
+}
+
+/// serde_json's compact-or-pretty output, with the characters that
+/// [`pacs_academy::terminal::needs_escape`] names written as `\uNNNN`
+/// (serde_json escapes only C0 controls), so `--json` on a terminal is as
+/// safe as the text dump.
+struct SafeJson(serde_json::ser::PrettyFormatter<'static>);
+
+impl Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if pacs_academy::terminal::needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
             }
         }
-    } else {
-        pacs_academy::dicom::dump(&parsed)
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+fn dump(file: &std::path::Path, json: bool) -> ExitCode {
+    use pacs_academy::terminal::visible;
+    let bytes = match read_capped(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("pacs-academy: {}", visible(&e));
+            return ExitCode::FAILURE;
+        }
     };
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
+    let parsed = pacs_academy::dicom::read(&bytes);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Streamed, so the JSON of a large file is never held whole in memory.
+    let written = if json {
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut out,
+            SafeJson(serde_json::ser::PrettyFormatter::new()),
+        );
+        serde::Serialize::serialize(&parsed, &mut ser)
+            .map_err(std::io::Error::other)
+            .and_then(|_| out.write_all(b"\n"))
+    } else {
+        out.write_all(pacs_academy::dicom::dump(&parsed).as_bytes())
+    };
+    if written.and_then(|_| out.flush()).is_err() {
         return ExitCode::FAILURE;
     }
     match &parsed.error {
         Some(e) => {
-            eprintln!("pacs-academy: {}: {e}", file.display());
+            eprintln!(
+                "pacs-academy: {}: {}",
+                file.display(),
+                visible(&e.to_string())
+            );
             ExitCode::FAILURE
         }
         None => ExitCode::SUCCESS,

@@ -22,6 +22,7 @@ pub mod rng;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod synth;
+pub mod terminal;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -80,7 +80,11 @@ mod cli {
             #[arg(long, default_value = "20250314090000", value_parser = parse_base)]
             base: pacs_academy::synth::DateTime,
         },
-        /// Explain a message field by field: path, name, value.
+        /// Explain a message field by field: path, name, value; one line per
+        /// value, control characters shown as escapes. The bytes are read in
+        /// the character set MSH-18 declares (UTF-8 or Windows-1252 without
+        /// one), with a warning where they do not fit. At most 64 MiB and
+        /// 500 000 segments and separators.
         Explain {
             /// A file holding one message, or `-` (the default) for standard input.
             #[arg(default_value = "-")]
@@ -160,7 +164,7 @@ mod cli {
     }
 
     fn hl7_command(command: Hl7Command) -> ExitCode {
-        use std::io::{Read, Write};
+        use std::io::Write;
         match command {
             Hl7Command::Generate {
                 event,
@@ -185,24 +189,34 @@ mod cli {
                 ExitCode::SUCCESS
             }
             Hl7Command::Explain { file } => {
-                let mut text = String::new();
-                let read = if file.as_os_str() == "-" {
-                    std::io::stdin().read_to_string(&mut text).map(|_| ())
-                } else {
-                    std::fs::read(&file)
-                        .map(|bytes| text = String::from_utf8_lossy(&bytes).into_owned())
+                use pacs_academy::terminal::visible;
+                let bytes = match read_hl7_input(&file) {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        eprintln!("pacs-academy: {}", visible(&e));
+                        return ExitCode::FAILURE;
+                    }
                 };
-                if let Err(e) = read {
-                    eprintln!("pacs-academy: cannot read {}: {e}", file.display());
-                    return ExitCode::FAILURE;
-                }
-                match explain(&text) {
+                let decoded = pacs_academy::hl7::decode_message(&bytes);
+                drop(bytes);
+                match explain(&decoded) {
                     Ok(lines) => {
-                        print!("{lines}");
+                        let mut out = std::io::stdout().lock();
+                        if out
+                            .write_all(lines.as_bytes())
+                            .and_then(|_| out.flush())
+                            .is_err()
+                        {
+                            return ExitCode::FAILURE;
+                        }
                         ExitCode::SUCCESS
                     }
                     Err(e) => {
-                        eprintln!("pacs-academy: {}: {e}", file.display());
+                        eprintln!(
+                            "pacs-academy: {}: {}",
+                            file.display(),
+                            visible(&e.to_string())
+                        );
                         ExitCode::FAILURE
                     }
                 }
@@ -210,24 +224,68 @@ mod cli {
         }
     }
 
+    /// `hl7 explain` refuses inputs larger than this before parsing (a
+    /// message with an embedded PDF can run to tens of megabytes; a device
+    /// such as /dev/zero never ends). See also `hl7::MAX_PARTS`.
+    const MAX_HL7_INPUT_BYTES: u64 = 64 << 20;
+
+    fn read_hl7_input(file: &std::path::Path) -> Result<Vec<u8>, String> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        let read = if file.as_os_str() == "-" {
+            std::io::stdin()
+                .take(MAX_HL7_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+        } else {
+            std::fs::File::open(file)
+                .and_then(|f| f.take(MAX_HL7_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        };
+        read.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        if bytes.len() as u64 > MAX_HL7_INPUT_BYTES {
+            return Err(format!(
+                "{}: more than {MAX_HL7_INPUT_BYTES} bytes (64 MiB); not read as one message",
+                file.display()
+            ));
+        }
+        Ok(bytes)
+    }
+
     /// One line per non-empty value: path, name (from the dictionary of the
     /// message's version), value, and the table meaning where one is known.
-    fn explain(text: &str) -> Result<String, pacs_academy::hl7::ParseError> {
+    /// Header lines say which character set was used and where the bytes do
+    /// not fit MSH-18. Every line is passed through `terminal::visible`, so
+    /// a value holding escape codes or line breaks stays on its line.
+    fn explain(
+        decoded: &pacs_academy::hl7::Decoded,
+    ) -> Result<String, pacs_academy::hl7::ParseError> {
         use pacs_academy::explorer::{explain_hl7, hl7::message_summary};
-        let message = pacs_academy::hl7::parse(text)?;
+        use pacs_academy::terminal::visible;
+        use std::fmt::Write as _;
+        let message = pacs_academy::hl7::parse(&decoded.text)?;
         let mut out = String::new();
         if let Some(summary) = message_summary(&message) {
-            out.push_str(&format!("# {summary}\n"));
+            let _ = writeln!(out, "# {}", visible(&summary));
+        }
+        if decoded.declared.is_empty() {
+            let _ = writeln!(out, "# Character set: {} (no MSH-18)", decoded.used);
+        } else {
+            let _ = writeln!(
+                out,
+                "# Character set: {} (MSH-18 `{}`)",
+                decoded.used,
+                visible(&decoded.declared)
+            );
+        }
+        for warning in &decoded.warnings {
+            let _ = writeln!(out, "# Warning: {}", visible(warning));
         }
         for row in explain_hl7(&message) {
             let name = row
                 .full_name
                 .unwrap_or_else(|| "(not in the dictionary)".into());
             let meaning = row.meaning.map(|m| format!("  ({m})")).unwrap_or_default();
-            out.push_str(&format!(
-                "{:<14} {:<48} {}{meaning}\n",
-                row.path, name, row.value
-            ));
+            let line = format!("{:<14} {:<48} {}{meaning}", row.path, name, row.value);
+            let _ = writeln!(out, "{}", visible(&line));
         }
         Ok(out)
     }

@@ -464,3 +464,71 @@ fn the_authoring_guide_example_passes_the_checker() {
     assert_eq!(page.position, 7);
     assert!(page.html.contains("DICOM data set"));
 }
+
+#[cfg(unix)]
+#[test]
+fn cli_does_not_follow_links_out_of_the_folder_nor_read_devices_or_huge_files() {
+    let dir = fixture();
+    let f = dir.path().join("foundation");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "+++\n").unwrap();
+    std::os::unix::fs::symlink("/dev/zero", f.join("03-zero.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), f.join("04-away.md")).unwrap();
+    std::fs::write(f.join("05-huge.md"), vec![b'a'; 1024 * 1024 + 1]).unwrap();
+    // A link that stays inside the folder is read like the file it names.
+    std::os::unix::fs::symlink(
+        f.join("01-intro.md"),
+        dir.path().join("intermediate/09-alias.md"),
+    )
+    .unwrap();
+    let out = bin().arg("check-content").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&f.join(name).display().to_string()))
+            .unwrap_or_else(|| panic!("no finding for {name} in\n{stdout}"))
+            .to_string()
+    };
+    assert!(
+        line("03-zero.md")
+            .ends_with(":1: not read: a symbolic link to /dev/zero, outside the content folder"),
+        "{stdout}"
+    );
+    assert!(
+        line("04-away.md").contains(":1: not read: a symbolic link to "),
+        "{stdout}"
+    );
+    assert!(
+        line("05-huge.md").ends_with(
+            ":1: not read: 1048577 bytes, more than the 1048576 bytes (1 MiB) a module may have"
+        ),
+        "{stdout}"
+    );
+    // The alias is read: it duplicates intro's slug, which is reported.
+    assert!(stdout.contains("09-alias.md"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_inside_the_folder_is_not_read() {
+    let dir = fixture();
+    let f = dir.path().join("foundation");
+    // A named pipe would block a reader forever.
+    let fifo = f.join("06-pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let report = check_dir(dir.path());
+    let finding = report
+        .findings
+        .iter()
+        .find(|x| x.path == fifo)
+        .expect("a finding for the pipe");
+    assert_eq!(
+        finding.message,
+        "not read: not a regular file (a device, pipe or folder)"
+    );
+}

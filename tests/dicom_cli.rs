@@ -169,3 +169,114 @@ fn missing_file_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot read /nonexistent/x.dcm"), "{err}");
 }
+
+fn line_with<'a>(out: &'a str, needle: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle} in\n{out}"))
+}
+
+#[test]
+fn iso_2022_japanese_names_are_decoded_group_by_group() {
+    // PS3.5 H.3.1: every byte of the name is below 0x80, so it used to be
+    // shown raw, escape bytes and all.
+    let name: &[u8] =
+        b"Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B=\x1b$B$d$^$@\x1b(B^\x1b$B$?$m$&\x1b(B";
+    let mut body = short(0x0008, 0x0005, b"CS", b"\\ISO 2022 IR 87");
+    let mut padded = name.to_vec();
+    if padded.len() % 2 == 1 {
+        padded.push(b' ');
+    }
+    body.extend(short(0x0010, 0x0010, b"PN", &padded));
+    let (code, out, err) = dump(&file(&body), &[]);
+    assert_eq!(code, 0, "{err}");
+    let line = line_with(&out, "(0010,0010)");
+    assert!(
+        line.ends_with("[Yamada^Tarou=山田^太郎=やまだ^たろう]"),
+        "{line}"
+    );
+    assert!(!out.contains('\u{1b}'));
+}
+
+#[test]
+fn unknown_character_sets_are_noted_not_shown_raw() {
+    let mut body = short(0x0008, 0x0005, b"CS", b"ISO_IR 999");
+    body.extend(short(0x0010, 0x0010, b"PN", b"M\xfcller"));
+    let (code, out, err) = dump(&file(&body), &[]);
+    assert_eq!(code, 0, "{err}");
+    let line = line_with(&out, "(0010,0010)");
+    assert!(
+        line.ends_with(
+            "[M\\xFCller] (not decoded: ISO_IR 999; bytes other than ASCII shown as \\xNN)"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn control_characters_in_values_are_escaped_in_text_and_json() {
+    // An OSC sequence that sets the terminal title, a line break, a C1 CSI
+    // and a right-to-left override, in UTF-8.
+    let hostile = "A\u{1b}]0;pwned\u{7}B\r\nC\u{9b}2J \u{202e}gpj.exe";
+    let mut value = hostile.as_bytes().to_vec();
+    if value.len() % 2 == 1 {
+        value.push(b' ');
+    }
+    let mut body = short(0x0008, 0x0005, b"CS", b"ISO_IR 192");
+    body.extend(short(0x0010, 0x0010, b"PN", &value));
+    body.extend(short(0x0010, 0x4000, b"LT", &value));
+    let (code, out, err) = dump(&file(&body), &[]);
+    assert_eq!(code, 0, "{err}");
+    for c in ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'] {
+        assert!(!out.contains(c), "{c:?} reached the terminal: {out}");
+    }
+    let expected = "A\\x1b]0;pwned\\x07B\\x0d\\x0aC\\x9b2J \\u{202e}gpj.exe";
+    assert!(
+        line_with(&out, "(0010,0010)").ends_with(&format!("[{expected}]")),
+        "{out}"
+    );
+    assert!(
+        line_with(&out, "(0010,4000)").ends_with(&format!("[{expected}]")),
+        "{out}"
+    );
+    let (code, json, _) = dump(&file(&body), &["--json"]);
+    assert_eq!(code, 0);
+    for c in ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'] {
+        assert!(!json.contains(c), "{c:?} in the JSON");
+    }
+    // Still the same value once parsed.
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let name = &v["dataset"][1]["value"]["Text"]["values"][0];
+    assert_eq!(name.as_str(), Some(hostile));
+}
+
+#[test]
+fn fifty_megabytes_of_tiny_elements_stop_at_the_element_cap() {
+    // Eight bytes an element: (0009,0010) LO of length 0, over and over.
+    let element = short(0x0009, 0x0010, b"LO", b"");
+    let mut body = Vec::with_capacity(50 * 1024 * 1024);
+    while body.len() < 50 * 1024 * 1024 {
+        body.extend_from_slice(&element);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.dcm");
+    std::fs::write(&path, file(&body)).unwrap();
+    let first = 132 + 12 + (8 + 26) + (8 + 20);
+    // The three meta elements count too.
+    let stop = first + (pacs_academy::dicom::MAX_ELEMENTS - 3) * 8;
+    for extra in [&["--json"][..], &[]] {
+        let out = bin()
+            .args(["dicom", "dump"])
+            .arg(&path)
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("offset 0x{stop:08X} ({stop}): more than 500000 elements, items and fragments; reading stops here")),
+            "{err}"
+        );
+    }
+}

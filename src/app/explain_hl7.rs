@@ -1,6 +1,9 @@
-//! "Explain my message": paste an HL7 v2 message and see it explained field
-//! by field. Parsing happens in the browser (WASM); the page has no form
-//! and calls no server function, so the text never leaves the browser.
+//! "Explain my message": paste an HL7 v2 message, or open a file, and see it
+//! explained field by field. Parsing happens in the browser (WASM); the page
+//! has no form and calls no server function, so the text never leaves the
+//! browser. A file arrives as bytes and is decoded in the character set its
+//! MSH-18 declares ([`crate::hl7::decode_message`], as on the command line),
+//! with a notice where the bytes do not fit the declaration.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,6 +50,23 @@ fn explain(text: &str) -> Outcome {
     }
 }
 
+/// The text of a message file and what the page says about its bytes: the
+/// character set used, then each mismatch with MSH-18.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn from_bytes(bytes: &[u8]) -> (String, Vec<String>) {
+    let decoded = crate::hl7::decode_message(bytes);
+    let mut notes = vec![if decoded.declared.is_empty() {
+        format!("Read as {} (the message has no MSH-18).", decoded.used)
+    } else {
+        format!(
+            "Read as {} (MSH-18 says `{}`).",
+            decoded.used, decoded.declared
+        )
+    }];
+    notes.extend(decoded.warnings);
+    (decoded.text, notes)
+}
+
 /// A synthetic example message, made in the browser from a seed.
 fn example(event: crate::synth::Event, seed: u64) -> String {
     use crate::synth::{generate, DateTime};
@@ -61,7 +81,38 @@ fn example(event: crate::synth::Event, seed: u64) -> String {
 #[component]
 pub fn ExplainHl7Page() -> impl IntoView {
     let (text, set_text) = signal(String::new());
+    // What the last opened file's bytes said; cleared when the text is edited.
+    let (byte_notes, set_byte_notes) = signal(Vec::<String>::new());
     let outcome = Memo::new(move |_| explain(&text.read()));
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                let name = file.name();
+                leptos::task::spawn_local(async move {
+                    match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                        Ok(buffer) => {
+                            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                            let (decoded, notes) = from_bytes(&bytes);
+                            set_text.set(decoded);
+                            set_byte_notes.set(notes);
+                        }
+                        Err(_) => {
+                            set_byte_notes.set(vec![format!("The browser could not read {name}.")])
+                        }
+                    }
+                });
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, set_byte_notes);
+    };
     let seed = StoredValue::new(1u64);
     let load_example = move |event: crate::synth::Event| {
         let s = seed.get_value();
@@ -101,8 +152,22 @@ pub fn ExplainHl7Page() -> impl IntoView {
                     autocomplete="off"
                     aria-describedby="hl7-input-hint"
                     prop:value=move || text.get()
-                    on:input=move |ev| set_text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        set_byte_notes.set(Vec::new());
+                        set_text.set(event_target_value(&ev));
+                    }
                 ></textarea>
+                <label for="hl7-file">"Or open a message file"</label>
+                <p class="hint" id="hl7-file-hint">"Read in the character set its MSH-18 declares."</p>
+                <input type="file" id="hl7-file" aria-describedby="hl7-file-hint" on:change=on_file/>
+                {move || {
+                    let notes = byte_notes.get();
+                    (!notes.is_empty()).then(|| view! {
+                        <div class="notice" role="status">
+                            <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        </div>
+                    })
+                }}
                 <div class="button-row">
                     <button type="button" class="button button-secondary" on:click=move |_| load_example(crate::synth::Event::AdtA01)>"Example ADT^A01"</button>
                     <button type="button" class="button button-secondary" on:click=move |_| load_example(crate::synth::Event::OmiO23)>"Example OMI^O23"</button>
@@ -195,5 +260,23 @@ mod tests {
             other => panic!("expected a failure, got {other:?}"),
         }
         assert_eq!(explain("  \n"), Outcome::Empty);
+    }
+
+    #[test]
+    fn a_file_is_decoded_as_its_msh18_declares_and_mismatches_are_shown() {
+        let mut bytes =
+            b"MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5||||||8859/1\rPID|1||1||M".to_vec();
+        bytes.extend(b"\xfcller\r");
+        let (text, notes) = from_bytes(&bytes);
+        assert!(text.contains("||M\u{fc}ller"));
+        assert_eq!(notes, ["Read as ISO 8859-1 (MSH-18 says `8859/1`)."]);
+        let Outcome::Explained { rows, .. } = explain(&text) else {
+            panic!("parses")
+        };
+        assert!(rows.iter().any(|r| r.value == "M\u{fc}ller"));
+        bytes.extend(b"NTE|1||\x93quoted\x94\r");
+        let (text, notes) = from_bytes(&bytes);
+        assert!(text.contains("\u{201c}quoted\u{201d}"));
+        assert!(notes[1].contains("byte 0x93 at offset"), "{notes:?}");
     }
 }

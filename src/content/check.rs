@@ -40,6 +40,59 @@ struct Checked {
     source: String,
 }
 
+/// A module file larger than this is reported, not read: the biggest
+/// shipped module is under 100 KiB, and the editor refuses drafts over
+/// 512 KiB.
+pub const MAX_MODULE_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a module file of the content folder `dir`, refusing what a content
+/// folder should never hold: a symbolic link that leads outside `dir`, a
+/// device, pipe or folder, and a file over [`MAX_MODULE_FILE_BYTES`]. The
+/// error is the sentence for the finding.
+pub fn read_module_file(dir: &Path, path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let link = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path).map_err(|e| {
+            format!("cannot read file: a symbolic link that does not resolve ({e})")
+        })?;
+        let root = std::fs::canonicalize(dir).map_err(|e| format!("cannot read file: {e}"))?;
+        if !target.starts_with(&root) {
+            return Err(format!(
+                "not read: a symbolic link to {}, outside the content folder",
+                target.display()
+            ));
+        }
+    }
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if !meta.is_file() {
+        return Err("not read: not a regular file (a device, pipe or folder)".into());
+    }
+    if meta.len() > MAX_MODULE_FILE_BYTES {
+        return Err(format!(
+            "not read: {} bytes, more than the {MAX_MODULE_FILE_BYTES} bytes (1 MiB) a module may have",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::new();
+    // The file may have grown since its size was read.
+    file.take(MAX_MODULE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() as u64 > MAX_MODULE_FILE_BYTES {
+        return Err(format!(
+            "not read: more than the {MAX_MODULE_FILE_BYTES} bytes (1 MiB) a module may have"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "cannot read file: not UTF-8 (byte {} is invalid)",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// Checks every module under `dir/foundation` and `dir/intermediate`.
 pub fn check_dir(dir: &Path) -> Report {
     let mut report = Report::default();
@@ -75,9 +128,9 @@ pub fn check_dir(dir: &Path) -> Report {
     }
     let mut sources = Vec::new();
     for (level, path) in files {
-        match std::fs::read_to_string(&path) {
+        match read_module_file(dir, &path) {
             Ok(source) => sources.push((level, path, source)),
-            Err(e) => push(&path, Problem::new(1, format!("cannot read file: {e}"))),
+            Err(e) => push(&path, Problem::new(1, e)),
         }
     }
     report.modules = check_modules(dir, sources, &mut report.findings);
@@ -99,7 +152,7 @@ pub fn check_module_source(dir: &Path, level: Level, path: &Path, source: &str) 
         .unwrap_or_default()
         .into_iter()
         .filter(|(_, p)| p != path)
-        .filter_map(|(l, p)| std::fs::read_to_string(&p).ok().map(|s| (l, p, s)))
+        .filter_map(|(l, p)| read_module_file(dir, &p).ok().map(|s| (l, p, s)))
         .collect();
     sources.push((level, path.to_path_buf(), source.to_string()));
     let mut findings = Vec::new();

@@ -9,6 +9,7 @@ use super::element::{Element, ElementRef, Length, Part};
 use super::read::Parsed;
 use super::tag::Tag;
 use super::vr::Vr;
+use crate::terminal::visible;
 
 /// What a [`TreeRow`] shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,7 +160,9 @@ fn element_rows(el: &Element, r: ElementRef, rows: &mut Vec<TreeRow>) {
 /// A dcmdump-style text listing: a header with the transfer syntax, then
 /// one line per element, item, fragment and delimiter, nested items
 /// indented: offset, tag, VR, length, keyword (or name), value. A read
-/// error ends the listing with its offset and reason.
+/// error ends the listing with its offset and reason. Each row is one line:
+/// control characters and the like in values are written as visible
+/// escapes (see [`crate::terminal::visible`]).
 pub fn dump(parsed: &Parsed) -> String {
     let mut out = String::new();
     let kind = if parsed.magic.is_some() {
@@ -191,7 +194,7 @@ pub fn dump(parsed: &Parsed) -> String {
         }
     );
     for note in &parsed.notes {
-        let _ = writeln!(out, "# Note: {note}");
+        let _ = writeln!(out, "# Note: {}", visible(note));
     }
     let mut section = None;
     for row in tree(parsed) {
@@ -221,10 +224,10 @@ pub fn dump(parsed: &Parsed) -> String {
             "{:08X}  {indent}{} {vr} {length:>8}  {label:<36} {}",
             row.offset, row.tag, row.display
         );
-        let _ = writeln!(out, "{}", line.trim_end());
+        let _ = writeln!(out, "{}", visible(line.trim_end()));
     }
     if let Some(e) = &parsed.error {
-        let _ = writeln!(out, "# Error: {e}");
+        let _ = writeln!(out, "# Error: {}", visible(&e.to_string()));
     }
     out
 }

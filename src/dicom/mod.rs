@@ -18,6 +18,7 @@
 //!   [`lookup_uid`] the UID registry, [`Vr`] explains value representations.
 
 // Reading engine: tags, VRs, UIDs, the data dictionary, the reader.
+mod charset;
 mod dictionary;
 mod dictionary_data;
 mod dump;
@@ -43,6 +44,7 @@ mod object;
 mod roundtrip_tests;
 mod write;
 
+pub use charset::Charset;
 pub use dictionary::{attribute, by_keyword, dictionary_size, private_tag, Attribute, PrivateTag};
 pub use dump::{dump, tree, RowKind, TreeRow};
 pub use element::{
@@ -50,11 +52,11 @@ pub use element::{
 };
 pub use listing::{parse_listing, Listing, ListingError};
 pub use object::{format_ds, DataElement, DataSet, ElementValue};
-pub use read::{read, read_dataset, Parsed, ReadError, MAX_DEPTH};
+pub use read::{read, read_dataset, Parsed, ReadError, MAX_DEPTH, MAX_ELEMENTS};
 pub use regions::{region_at, regions, Region, RegionKind};
 pub use tag::{Tag, TagParseError};
 pub use uid::{all_uids, lookup_uid, TransferSyntax, UidEntry, UidKind};
-pub use value::{Charset, Value, MAX_NUMBERS, MAX_TEXT_BYTES, PREVIEW_BYTES};
+pub use value::{Value, MAX_NUMBERS, MAX_TEXT_BYTES, PREVIEW_BYTES};
 pub use vr::{Vr, VrParseError};
 pub use write::{
     write_dataset, write_dataset_with, write_file, write_file_meta, write_file_with, FileMeta,

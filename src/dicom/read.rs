@@ -35,18 +35,26 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::charset::Charset;
 use super::dictionary::{attribute, private_tag, PrivateTag};
 use super::element::{
     Delimiter, Element, ElementRef, Fragment, Item, Length, LengthEncoding, Part, Span, VrSource,
 };
 use super::tag::Tag;
 use super::uid::TransferSyntax;
-use super::value::{decode_binary, decode_text, Charset, Value};
+use super::value::{decode_binary, decode_text, Value};
 use super::vr::Vr;
 
 /// Sequences nested deeper than this are refused (a guard against inputs
 /// built to exhaust the stack).
 pub const MAX_DEPTH: usize = 64;
+
+/// Reading stops after this many elements, items and fragments in all, with
+/// a [`ReadError`] at the next one: each costs a few hundred bytes of
+/// memory however small its encoding, so a 50 MB input of tiny elements
+/// stays within a few hundred megabytes. Real files hold far fewer (a large
+/// RT Structure Set or SR document has some tens of thousands).
+pub const MAX_ELEMENTS: usize = 500_000;
 
 /// Where and why reading stopped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +198,7 @@ impl Parsed {
 /// a leading group 0002.
 pub fn read(bytes: &[u8]) -> Parsed {
     let mut parsed = Parsed::new(bytes.len());
-    let r = Reader { b: bytes };
+    let r = Reader::new(bytes);
     let mut pos = 0;
     if bytes.get(128..132) == Some(b"DICM") {
         parsed.preamble = Some(Span {
@@ -319,7 +327,7 @@ pub fn read(bytes: &[u8]) -> Parsed {
 pub fn read_dataset(bytes: &[u8], ts: TransferSyntax) -> Parsed {
     let mut parsed = Parsed::new(bytes.len());
     parsed.transfer_syntax = ts;
-    let r = Reader { b: bytes };
+    let r = Reader::new(bytes);
     if ts.deflated {
         if !bytes.is_empty() {
             parsed.error = Some(ReadError {
@@ -368,7 +376,7 @@ fn mismatch(bytes: &[u8], pos: usize, ts: TransferSyntax) -> Option<(TransferSyn
     if ts.deflated || bytes.len() < pos + 8 {
         return None;
     }
-    let r = Reader { b: bytes };
+    let r = Reader::new(bytes);
     let vr = r.vr_at(pos + 4);
     match (ts.explicit_vr, vr) {
         (true, None) => {
@@ -417,7 +425,7 @@ fn mismatch(bytes: &[u8], pos: usize, ts: TransferSyntax) -> Option<(TransferSyn
 /// Infers the encoding of a data set from its first element: explicit VR if
 /// bytes 4-5 are a VR code; big endian if the group reads smaller that way.
 fn guess(bytes: &[u8], pos: usize) -> (TransferSyntax, String) {
-    let r = Reader { b: bytes };
+    let r = Reader::new(bytes);
     let (Some(le), Some(be)) = (r.u16(pos, false), r.u16(pos, true)) else {
         return (
             TransferSyntax::IMPLICIT_VR_LITTLE_ENDIAN,
@@ -513,6 +521,8 @@ enum Stop {
 
 struct Reader<'a> {
     b: &'a [u8],
+    /// Elements, items and fragments read so far, against [`MAX_ELEMENTS`].
+    count: std::cell::Cell<usize>,
 }
 
 fn fail(offset: usize, message: impl Into<String>) -> ReadError {
@@ -522,7 +532,30 @@ fn fail(offset: usize, message: impl Into<String>) -> ReadError {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(b: &'a [u8]) -> Reader<'a> {
+        Reader {
+            b,
+            count: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Counts one more element, item or fragment starting at `pos`, and
+    /// stops reading past [`MAX_ELEMENTS`].
+    fn tick(&self, pos: usize) -> Result<(), ReadError> {
+        let n = self.count.get() + 1;
+        self.count.set(n);
+        if n > MAX_ELEMENTS {
+            return Err(fail(
+                pos,
+                format!(
+                    "more than {MAX_ELEMENTS} elements, items and fragments; reading stops here to keep memory bounded"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn u16(&self, pos: usize, big: bool) -> Option<u16> {
         let s = self.b.get(pos..pos.checked_add(2)?)?;
         let a = [s[0], s[1]];
@@ -613,6 +646,7 @@ impl Reader<'_> {
                     format!("found {what} {context}, where a data element was expected"),
                 ));
             }
+            self.tick(*pos)?;
             match self.element(pos, tag, enc, scope) {
                 Ok(el) => {
                     self.note_context(&el, scope);
@@ -974,6 +1008,7 @@ impl Reader<'_> {
                     format!("expected {expected} in a sequence, found {tag}"),
                 ));
             }
+            self.tick(start)?;
             let value_start = start + 8;
             let mut item = Item {
                 span: Span::between(start, value_start),
@@ -1097,6 +1132,7 @@ impl Reader<'_> {
                     format!("fragment length {raw} runs past {}", scope.end_text(total)),
                 ));
             };
+            self.tick(start)?;
             out.push(Fragment {
                 tag_span,
                 length_span,

@@ -581,10 +581,18 @@ fn utf8_and_unsupported_character_sets() {
     let mut body = le(0x0008, 0x0005, "CS", b"ISO_IR 144");
     body.extend(le(0x0010, 0x0010, "PN", b"\xbb\xe0\xd1"));
     let p = read(&part10(EXPLICIT_LE, &body));
+    assert_eq!(text(&p.dataset[1]), ["Лрб"]);
+
+    let mut body = le(0x0008, 0x0005, "CS", b"ISO_IR 999");
+    body.extend(le(0x0010, 0x0010, "PN", b"\xbb\xe0\xd1"));
+    let p = read(&part10(EXPLICIT_LE, &body));
     let Value::Text { note, .. } = &p.dataset[1].value else {
         panic!()
     };
-    assert!(note.as_deref().unwrap_or("").contains("ISO_IR 144"));
+    assert!(note
+        .as_deref()
+        .unwrap_or("")
+        .contains("not decoded: ISO_IR 999"));
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::charset::Charset;
 use super::tag::Tag;
 use super::vr::Vr;
 
@@ -85,38 +86,6 @@ impl Value {
     }
 }
 
-/// The character repertoire named by Specific Character Set (0008,0005)
-/// (PS3.3 C.12.1.1.2, PS3.5 section 6.1).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Charset {
-    /// No Specific Character Set, or ISO_IR 6: the default repertoire
-    /// (ASCII).
-    Default,
-    /// ISO_IR 100: ISO 8859-1, Latin alphabet No. 1.
-    Latin1,
-    /// ISO_IR 192: Unicode in UTF-8.
-    Utf8,
-    /// Any other value, kept as written; not decoded.
-    Other(String),
-}
-
-impl Charset {
-    /// The repertoire for the values of Specific Character Set.
-    pub fn from_values(values: &[String]) -> Charset {
-        let named: Vec<&str> = values
-            .iter()
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty() && *v != "ISO_IR 6" && *v != "ISO 2022 IR 6")
-            .collect();
-        match named.as_slice() {
-            [] => Charset::Default,
-            ["ISO_IR 100"] | ["ISO 2022 IR 100"] => Charset::Latin1,
-            ["ISO_IR 192"] => Charset::Utf8,
-            _ => Charset::Other(values.join("\\")),
-        }
-    }
-}
-
 /// Decodes a text value of `vr`. Values are split at backslashes (except for
 /// LT, ST, UT and UR), then trailing spaces and NULs are trimmed, and
 /// leading spaces too where PS3.5 section 6.2 says they are not significant
@@ -140,19 +109,30 @@ pub fn decode_text(raw: &[u8], vr: Vr, charset: &Charset) -> Value {
     } else {
         &Charset::Default
     };
-    let parts: Vec<&[u8]> = if vr.is_single_valued_text() {
-        vec![raw]
+    // Decode first, then split: in GBK, GB18030 and the JIS sets a 5C byte
+    // can be half of a character rather than a backslash. Undecoded sets
+    // show bytes as `\xNN`, so they are split first.
+    let pieces: Vec<&[u8]> = match charset {
+        Charset::Other(_) if !vr.is_single_valued_text() => raw.split(|&b| b == b'\\').collect(),
+        _ => vec![raw],
+    };
+    let mut decoded = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let (text, problem) = charset.decode(piece, vr == Vr::PN);
+        if note.is_none() {
+            note = problem;
+        }
+        decoded.push(text);
+    }
+    let parts: Vec<&str> = if vr.is_single_valued_text() || matches!(charset, Charset::Other(_)) {
+        decoded.iter().map(String::as_str).collect()
     } else {
-        raw.split(|&b| b == b'\\').collect()
+        decoded.iter().flat_map(|t| t.split('\\')).collect()
     };
     let trim_leading = matches!(vr, Vr::AE | Vr::CS | Vr::DS | Vr::IS | Vr::LO | Vr::SH);
     let mut values = Vec::with_capacity(parts.len());
     for part in parts {
-        let (text, problem) = decode_bytes(part, charset);
-        if note.is_none() {
-            note = problem;
-        }
-        let text = text.trim_end_matches([' ', '\0']);
+        let text = part.trim_end_matches([' ', '\0']);
         let text = if trim_leading {
             text.trim_start_matches(' ')
         } else {
@@ -165,49 +145,6 @@ pub fn decode_text(raw: &[u8], vr: Vr, charset: &Charset) -> Value {
         values.clear();
     }
     Value::Text { values, note }
-}
-
-/// Decodes bytes in a repertoire; the second value explains any problem.
-fn decode_bytes(raw: &[u8], charset: &Charset) -> (String, Option<String>) {
-    if raw.is_ascii() {
-        return (String::from_utf8_lossy(raw).into_owned(), None);
-    }
-    match charset {
-        Charset::Latin1 => (raw.iter().map(|&b| char::from(b)).collect(), None),
-        Charset::Utf8 => match std::str::from_utf8(raw) {
-            Ok(s) => (s.to_string(), None),
-            Err(e) => (
-                String::from_utf8_lossy(raw).into_owned(),
-                Some(format!(
-                    "invalid UTF-8 at byte {} of the value; shown with U+FFFD",
-                    e.valid_up_to()
-                )),
-            ),
-        },
-        Charset::Default => (
-            raw.iter().map(|&b| char::from(b)).collect(),
-            Some(
-                "bytes above 7F are outside the default repertoire; shown as ISO 8859-1"
-                    .to_string(),
-            ),
-        ),
-        Charset::Other(name) => {
-            let mut s = String::with_capacity(raw.len());
-            for &b in raw {
-                if b.is_ascii() && b != 0x1B {
-                    s.push(char::from(b));
-                } else {
-                    s.push_str(&format!("\\x{b:02X}"));
-                }
-            }
-            (
-                s,
-                Some(format!(
-                    "character set {name} is not decoded here; other bytes shown as \\xNN"
-                )),
-            )
-        }
-    }
 }
 
 /// Decodes a binary value of `vr` in the given byte order. Only the first
@@ -325,7 +262,9 @@ mod tests {
 
     #[test]
     fn character_sets() {
-        let latin = decode_text(b"M\xfcller^J\xe9r\xf4me", Vr::PN, &Charset::Latin1);
+        let cs =
+            |v: &[&str]| Charset::from_values(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let latin = decode_text(b"M\xfcller^J\xe9r\xf4me", Vr::PN, &cs(&["ISO_IR 100"]));
         assert_eq!(text(&latin), ["Müller^Jérôme"]);
         let utf8 = decode_text("Müller".as_bytes(), Vr::PN, &Charset::Utf8);
         assert_eq!(text(&utf8), ["Müller"]);
@@ -333,17 +272,27 @@ mod tests {
             panic!()
         };
         assert!(note.unwrap().contains("invalid UTF-8"));
-        let other = Charset::from_values(&["ISO_IR 144".to_string()]);
-        let Value::Text { values, note } = decode_text(b"A\xe9", Vr::LO, &other) else {
+        let Value::Text { values, note } = decode_text(b"A\xe9", Vr::LO, &cs(&["ISO_IR 999"]))
+        else {
             panic!()
         };
         assert_eq!(values, ["A\\xE9"]);
-        assert!(note.unwrap().contains("ISO_IR 144"));
         assert_eq!(
-            Charset::from_values(&["".into(), "ISO 2022 IR 100".into()]),
-            Charset::Latin1
+            note.as_deref(),
+            Some("not decoded: ISO_IR 999; bytes other than ASCII shown as \\xNN")
         );
-        assert_eq!(Charset::from_values(&[]), Charset::Default);
+        // A 5C byte inside a two-byte character is not a value delimiter.
+        let jis = decode_text(b"\x1b$B0\\\x1b(B\\b", Vr::LO, &cs(&["", "ISO 2022 IR 87"]));
+        assert_eq!(text(&jis), ["\u{79FB}", "b"]);
+        let gbk = decode_text(b"\x81\\\\b", Vr::LO, &cs(&["GBK"]));
+        assert_eq!(text(&gbk), ["\u{4E57}", "b"]);
+        // Values that Specific Character Set does not govern stay ASCII.
+        let Value::Text { values, .. } =
+            decode_text(b"\x1b$B0", Vr::CS, &cs(&["", "ISO 2022 IR 87"]))
+        else {
+            panic!()
+        };
+        assert_eq!(values, ["\u{1b}$B0"]);
     }
 
     #[test]

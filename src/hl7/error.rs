@@ -33,6 +33,9 @@ pub enum ParseErrorKind {
     MisplacedSegment,
     /// A batch header declares encoding characters different from the first one.
     MismatchedDelimiters,
+    /// The message has more parts than [`MAX_PARTS`](super::MAX_PARTS):
+    /// parsing stops before building them, to keep memory bounded.
+    TooManyParts,
 }
 
 /// A parse failure, with its position in the input.

@@ -14,6 +14,10 @@
 //! - [`unescape`], [`unescape_lossy`] and [`escape`] handle `\F\`, `\S\`,
 //!   `\T\`, `\R\`, `\E\`, `\P\`, `\X…\` and `\.br\` with the message's own
 //!   escape character.
+//! - [`decode_message`] turns the bytes of a message into text in the
+//!   character set MSH-18 declares, with warnings where they do not fit.
+//! - [`parse`] refuses a message of more than [`MAX_PARTS`] segments and
+//!   separators, so memory stays bounded on hostile input.
 //! - [`MessageBuilder`] and [`SegmentBuilder`] make messages from plain
 //!   values; [`Message::to_er7`], [`Message::to_mllp`] and
 //!   [`Message::with_delimiters`] write them out.
@@ -29,6 +33,7 @@
 //! ```
 
 mod builder;
+mod charset;
 mod delimiters;
 mod dictionary;
 mod dictionary_data;
@@ -43,6 +48,7 @@ mod path;
 mod proptests;
 
 pub use builder::{MessageBuilder, SegmentBuilder, MAX_INDEX};
+pub use charset::{decode_message, msh18, Decoded};
 pub use delimiters::{is_legal_delimiter, DelimiterError, Delimiters};
 pub use dictionary::{
     component, component_in, data_type, describe, field, fields, message_type, segment, table_name,
@@ -57,5 +63,5 @@ pub use escape::{escape, transcode, unescape, unescape_lossy};
 pub use message::{
     Component, Field, Leaf, Location, Message, MessageType, Repetition, Segment, Subcomponent,
 };
-pub use parse::parse;
+pub use parse::{parse, MAX_PARTS};
 pub use path::{Depth, Path};

@@ -4,6 +4,13 @@ use super::delimiters::{describe_char, is_legal_delimiter, Delimiters};
 use super::error::{describe_text, ParseError, ParseErrorKind};
 use super::message::{is_header_id, Component, Field, Message, Repetition, Segment, Subcomponent};
 
+/// A message may have at most this many parts: segments plus field,
+/// repetition, component and subcomponent separators. Each part costs
+/// a few hundred bytes once parsed, however short its text, so this keeps a
+/// message of nothing but separators to a few hundred megabytes; a large
+/// real message (thousands of OBX segments) has some tens of thousands.
+pub const MAX_PARTS: usize = 500_000;
+
 const VT: char = '\u{0b}';
 const FS: char = '\u{1c}';
 const BOM: char = '\u{feff}';
@@ -18,6 +25,10 @@ const BOM: char = '\u{feff}';
 /// - A batch or file holding one message is accepted: `FHS` and/or `BHS`
 ///   first (their first two fields are encoding characters, like MSH), then
 ///   one `MSH` and its segments, then e.g. `BTS` and `FTS`.
+///
+/// - A message with more than [`MAX_PARTS`] segments and separators is
+///   refused with [`ParseErrorKind::TooManyParts`] at the segment that
+///   goes over, before that segment is split.
 ///
 /// All spans in the result are byte ranges into `input`.
 pub fn parse(input: &str) -> Result<Message, ParseError> {
@@ -58,6 +69,7 @@ pub fn parse(input: &str) -> Result<Message, ParseError> {
         delimiters: Delimiters::default(),
         first_header: "MSH",
         segments: Vec::new(),
+        parts: 0,
     };
     let mut offset = start;
     for line in content.split(['\r', '\n']) {
@@ -130,6 +142,8 @@ struct Parser<'a> {
     delimiters: Delimiters,
     first_header: &'static str,
     segments: Vec<Segment>,
+    /// Segments and separators so far, against [`MAX_PARTS`].
+    parts: usize,
 }
 
 impl Parser<'_> {
@@ -141,6 +155,43 @@ impl Parser<'_> {
         found: impl Into<String>,
     ) -> ParseError {
         ParseError::new(self.input, offset, kind, expected, found)
+    }
+
+    /// Counts the parts of a segment about to be split, and refuses the
+    /// message past [`MAX_PARTS`].
+    fn count_parts(&mut self, id: &str, line: &str, base: usize) -> Result<(), ParseError> {
+        let d = self.delimiters;
+        let separators = [d.field(), d.repetition(), d.component(), d.subcomponent()];
+        let mut parts = self.parts + 1;
+        for (offset, c) in line.char_indices() {
+            if separators.contains(&c) {
+                parts += 1;
+                if parts > MAX_PARTS {
+                    let segment_number = self.segments.len() + 1;
+                    return Err(ParseError::with_message(
+                        self.input,
+                        base + offset,
+                        ParseErrorKind::TooManyParts,
+                        format!("at most {MAX_PARTS} segments and separators in a message"),
+                        format!("more in segment {segment_number} (`{id}`)"),
+                        format!(
+                            "more than {MAX_PARTS} segments, fields, repetitions, components and subcomponents in the message (segment {segment_number}, `{id}`); stopping here to keep memory bounded"
+                        ),
+                    ));
+                }
+            }
+        }
+        self.parts = parts;
+        if parts > MAX_PARTS {
+            return Err(ParseError::new(
+                self.input,
+                base,
+                ParseErrorKind::TooManyParts,
+                format!("at most {MAX_PARTS} segments and separators in a message"),
+                format!("segment {} (`{id}`)", self.segments.len() + 1),
+            ));
+        }
+        Ok(())
     }
 
     fn line(&mut self, line: &str, base: usize) -> Result<(), ParseError> {
@@ -162,6 +213,7 @@ impl Parser<'_> {
                 _ => "MSH",
             };
             self.stage = stage_after(id);
+            self.count_parts(id, line, base)?;
             self.segments
                 .push(build_segment(id, line, base, &self.delimiters, true));
             return Ok(());
@@ -186,6 +238,7 @@ impl Parser<'_> {
                 ))
             }
             Stage::Start | Stage::Message => {
+                self.count_parts(id, line, base)?;
                 self.segments
                     .push(build_segment(id, line, base, &self.delimiters, false));
                 Ok(())
@@ -280,6 +333,7 @@ impl Parser<'_> {
             ));
         }
         self.stage = stage_after(id);
+        self.count_parts(id, line, base)?;
         self.segments.push(build_segment(id, line, base, &d, true));
         Ok(())
     }
