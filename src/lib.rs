@@ -2,6 +2,7 @@
 //!
 //! - [`content`]: course modules, from Markdown files to typed pages.
 //! - [`app`]: the Leptos user interface, one file per page.
+//! - [`html`]: the one HTML-escaping function every renderer uses.
 //! - `server` (feature `ssr`): configuration, database and the HTTP stack.
 
 #![recursion_limit = "256"]
@@ -14,6 +15,7 @@ pub mod exam;
 pub mod exercise;
 pub mod explorer;
 pub mod hl7;
+pub mod html;
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;

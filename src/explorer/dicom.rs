@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{escape, escape_into};
+use crate::html::{escape, escape_into};
 use crate::dicom::{regions, tree, ElementRef, Parsed, Region, RegionKind, RowKind, TreeRow};
 
 /// How many bytes of one region are shown in full; longer ones are elided.

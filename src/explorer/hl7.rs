@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use super::{escape, escape_into};
+use crate::html::{escape, escape_into};
 use crate::hl7::{
     describe, table_name, table_value, trigger_event, unescape_lossy, Component, Description,
     Field, Message, Optionality, Path, Repeat, Repetition, Segment, Version,
