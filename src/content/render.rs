@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::front_matter::Problem;
-use crate::html::{escape, escape_into};
 use super::TocEntry;
+use crate::html::{escape, escape_into};
 
 /// Fenced-block kinds an author may use, with the caption shown above them.
 pub const CODE_KINDS: &[(&str, Option<&str>)] = &[
@@ -1258,14 +1258,36 @@ mod tests {
         let mut table = format!("|{}\n|{}\n", "a|".repeat(3000), ":-|".repeat(3000));
         table.push_str(&"|\n".repeat(3000));
         vec![
-            ("nested blockquotes", format!("{} deep\n{}", ">".repeat(60_000), "lazy line\n".repeat(5_000))),
+            (
+                "nested blockquotes",
+                format!(
+                    "{} deep\n{}",
+                    ">".repeat(60_000),
+                    "lazy line\n".repeat(5_000)
+                ),
+            ),
             ("thousands of hl7 blocks", hl7.repeat(2_000)),
             ("huge table", table),
             ("deeply nested list", format!("{}x\n", "- ".repeat(50_000))),
-            ("nested emphasis", format!("{}x{}\n", "*".repeat(40_000), "*".repeat(40_000))),
-            ("nested raw HTML", format!("{}x\n", "<details>".repeat(40_000))),
-            ("footnote references", format!("{}\n\n[^a]: The note.\n", "x[^a] ".repeat(45_000))),
-            ("footnote definitions", (0..20_000).map(|i| format!("[^{i}] ")).chain((0..20_000).map(|i| format!("\n\n[^{i}]: n"))).collect()),
+            (
+                "nested emphasis",
+                format!("{}x{}\n", "*".repeat(40_000), "*".repeat(40_000)),
+            ),
+            (
+                "nested raw HTML",
+                format!("{}x\n", "<details>".repeat(40_000)),
+            ),
+            (
+                "footnote references",
+                format!("{}\n\n[^a]: The note.\n", "x[^a] ".repeat(45_000)),
+            ),
+            (
+                "footnote definitions",
+                (0..20_000)
+                    .map(|i| format!("[^{i}] "))
+                    .chain((0..20_000).map(|i| format!("\n\n[^{i}]: n")))
+                    .collect(),
+            ),
             ("links", "[](x)".repeat(50_000)),
         ]
     }
@@ -1315,14 +1337,23 @@ mod tests {
     #[test]
     fn nesting_deeper_than_the_limit_is_flattened() {
         let r = render(&format!("{} deep\n", ">".repeat(1_000)), 3);
-        assert_eq!(r.html.matches("<blockquote>").count(), MAX_NESTING, "{}", r.html);
+        assert_eq!(
+            r.html.matches("<blockquote>").count(),
+            MAX_NESTING,
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("deep"));
         assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
         assert_eq!(r.problems[0].line, 3);
         assert!(r.problems[0].message.contains("nest more than 32 deep"));
 
         let r = render(&format!("{}x\n", "- ".repeat(1_000)), 1);
-        assert!(r.html.matches("<li>").count() <= MAX_NESTING / 2, "{}", r.html);
+        assert!(
+            r.html.matches("<li>").count() <= MAX_NESTING / 2,
+            "{}",
+            r.html
+        );
         let r = render(&format!("{}x\n", "<details>".repeat(1_000)), 1);
         assert!(r.html.matches("<details>").count() <= MAX_NESTING);
         // What nests within the limit is untouched.
@@ -1341,10 +1372,17 @@ mod tests {
             MAX_EXPLORERS
         );
         assert_eq!(r.html.matches("HL7 v2 message").count(), MAX_EXPLORERS + 5);
-        let p = r.problems.iter().find(|p| p.message.contains("explorers")).unwrap();
+        let p = r
+            .problems
+            .iter()
+            .find(|p| p.message.contains("explorers"))
+            .unwrap();
         assert_eq!(p.line, 1 + 4 * MAX_EXPLORERS, "{p:?}");
 
-        let long = format!("```hl7\nMSH|^~\\&|A|B\nNTE|1||{}\n```\n", "x".repeat(MAX_EXPLORER_SOURCE_BYTES));
+        let long = format!(
+            "```hl7\nMSH|^~\\&|A|B\nNTE|1||{}\n```\n",
+            "x".repeat(MAX_EXPLORER_SOURCE_BYTES)
+        );
         let r = render(&long, 1);
         assert!(!r.html.contains("data-explorer"), "shown as text");
         assert!(r.html.contains("hl7-seg"));

@@ -447,9 +447,7 @@ pub async fn draft_report_in_background(
         path: String::new(),
         message: e.to_string(),
     })?;
-    report.map_err(|render::Cancelled| {
-        AuthoringError::BadRequest("the check was cancelled".into())
-    })
+    report.map_err(|render::Cancelled| AuthoringError::BadRequest("the check was cancelled".into()))
 }
 
 /// What the locked compare-and-write step found.
