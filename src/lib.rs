@@ -3,6 +3,7 @@
 //! - [`content`]: course modules, from Markdown files to typed pages.
 //! - [`level`]: Foundation or Intermediate, for courses, exams and exercises.
 //! - [`app`]: the Leptos user interface, one file per page.
+//! - [`html`]: the one HTML-escaping function every renderer uses.
 //! - `server` (feature `ssr`): configuration, database and the HTTP stack.
 
 #![recursion_limit = "256"]
@@ -16,6 +17,7 @@ pub mod exam;
 pub mod exercise;
 pub mod explorer;
 pub mod hl7;
+pub mod html;
 pub mod level;
 pub mod reports;
 pub mod rng;

@@ -105,12 +105,7 @@ fn render_material(material: &Material, out: &mut String, count: &mut usize) {
     use crate::explorer::dicom::plain_hex;
     use crate::explorer::hl7::hl7_lines_explorer;
     use crate::explorer::{hl7_explorer, Hl7ExplorerOptions};
-    let esc = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    use crate::html::escape as esc;
     *count += 1;
     match material {
         Material::Hl7 { er7 } => {

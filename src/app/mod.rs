@@ -140,7 +140,7 @@ fn document_title(title: String) -> String {
         format!("{title} · PACS Academy")
     };
     if cfg!(feature = "ssr") {
-        crate::explorer::escape(&full)
+        crate::html::escape(&full)
     } else {
         full
     }

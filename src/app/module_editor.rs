@@ -38,7 +38,10 @@ pub async fn open_module(
     let opened = authoring::open(dir, state.repo.as_ref(), &path)
         .await
         .map_err(authoring::server_error)?;
-    let report = authoring::draft_report(dir, &path, &opened.text);
+    let report =
+        authoring::draft_report_in_background(dir.to_path_buf(), path, opened.text.clone())
+            .await
+            .map_err(authoring::server_error)?;
     Ok((opened, report))
 }
 
@@ -50,9 +53,9 @@ pub async fn check_draft(path: String, text: String) -> Result<DraftReport, Serv
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
     let state = auth::state()?;
     let dir = state.content.dir().to_path_buf();
-    tokio::task::spawn_blocking(move || authoring::draft_report(&dir, &path, &text))
+    authoring::draft_report_in_background(dir, path, text)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(authoring::server_error)
 }
 
 /// Saves `text` to `path` if the file is still at `base_revision`.

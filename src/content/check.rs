@@ -4,10 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use super::front_matter::{self, Problem};
-use super::render::{AUTHOR_HTML_TAGS, CODE_KINDS};
-use super::store::{load_source, module_files, LoadedModule};
+use super::render::{Cancelled, AUTHOR_HTML_TAGS, CODE_KINDS};
+use super::store::{load_source_cancellable, module_files, LoadedModule};
 use super::Level;
 
 /// One problem in one file.
@@ -133,7 +134,9 @@ pub fn check_dir(dir: &Path) -> Report {
             Err(e) => push(&path, Problem::new(1, e)),
         }
     }
-    report.modules = check_modules(dir, sources, &mut report.findings);
+    // Nothing else holds the flag, so the check always runs to the end.
+    report.modules =
+        check_modules(dir, sources, &mut report.findings, &AtomicBool::new(false)).unwrap_or(0);
     // The exam question bank and definitions: see content::questions.
     report.findings.extend(super::questions::findings(dir));
     report.findings.sort();
@@ -148,6 +151,18 @@ pub fn check_dir(dir: &Path) -> Report {
 /// The draft is checked after every other module, so a slug or order it
 /// shares with another file is reported on the draft.
 pub fn check_module_source(dir: &Path, level: Level, path: &Path, source: &str) -> Vec<Finding> {
+    check_module_source_cancellable(dir, level, path, source, &AtomicBool::new(false))
+        .unwrap_or_default()
+}
+
+/// [`check_module_source`], giving up soon after `cancel` is set.
+pub fn check_module_source_cancellable(
+    dir: &Path,
+    level: Level,
+    path: &Path,
+    source: &str,
+    cancel: &AtomicBool,
+) -> Result<Vec<Finding>, Cancelled> {
     let mut sources: Vec<(Level, PathBuf, String)> = module_files(dir)
         .unwrap_or_default()
         .into_iter()
@@ -156,10 +171,10 @@ pub fn check_module_source(dir: &Path, level: Level, path: &Path, source: &str) 
         .collect();
     sources.push((level, path.to_path_buf(), source.to_string()));
     let mut findings = Vec::new();
-    check_modules(dir, sources, &mut findings);
+    check_modules(dir, sources, &mut findings, cancel)?;
     findings.retain(|f| f.path == path);
     findings.sort();
-    findings
+    Ok(findings)
 }
 
 /// Every module rule over `sources` (level folder, path, text), in order:
@@ -169,7 +184,8 @@ fn check_modules(
     dir: &Path,
     sources: Vec<(Level, PathBuf, String)>,
     findings: &mut Vec<Finding>,
-) -> usize {
+    cancel: &AtomicBool,
+) -> Result<usize, Cancelled> {
     let mut push = |path: &Path, p: Problem| {
         findings.push(Finding {
             path: path.to_path_buf(),
@@ -179,7 +195,7 @@ fn check_modules(
     };
     let mut loaded: Vec<Checked> = Vec::new();
     for (level, path, source) in sources {
-        match load_source(&path, &source) {
+        match load_source_cancellable(&path, &source, cancel)? {
             Ok(module) => {
                 for p in &module.rendered.problems {
                     push(&path, p.clone());
@@ -377,7 +393,7 @@ fn check_modules(
             }
         }
     }
-    loaded.len()
+    Ok(loaded.len())
 }
 
 fn kind_list() -> String {

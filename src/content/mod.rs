@@ -1,22 +1,25 @@
 //! Course content: the typed shape of modules and courses as the pages see them.
 //!
-//! The types in this file are shared by the server and the browser. Loading,
-//! rendering and checking Markdown files is server-only and lives in the
-//! submodules behind the `ssr` feature.
+//! The types in this file are shared by the server and the browser. Loading
+//! and checking Markdown files is server-only and lives in the submodules
+//! behind the `ssr` feature; rendering and front matter (pure, no server
+//! code) are behind `markdown`, which `ssr` turns on.
 
 use serde::{Deserialize, Serialize};
 
 pub mod authoring;
 #[cfg(feature = "ssr")]
 pub mod check;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "markdown")]
 pub mod front_matter;
 #[cfg(all(test, feature = "ssr"))]
 mod lab_questions_render;
 #[cfg(feature = "ssr")]
 pub mod questions;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "markdown")]
 pub mod render;
+#[cfg(all(test, feature = "markdown"))]
+mod render_proptests;
 #[cfg(feature = "ssr")]
 pub mod store;
 

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use super::front_matter::{self, FrontMatter, Problem};
-use super::render::{self, Rendered};
+use super::render::{self, Cancelled, Rendered};
 use super::{reading_minutes, Course, Level, ModuleLink, ModulePage, ModuleSummary};
 
 /// A module file, parsed and rendered.
@@ -50,16 +51,39 @@ pub struct FileProblems {
     pub problems: Vec<Problem>,
 }
 
-/// Parses and renders one module file's text.
+/// Parses and renders one module file's text. A file over
+/// [`render::MAX_SOURCE_BYTES`] is refused with one problem saying so.
 pub fn load_source(path: &Path, source: &str) -> Result<LoadedModule, Vec<Problem>> {
-    let split = front_matter::split(source).map_err(|p| vec![p])?;
-    let fm = front_matter::parse(&split)?;
-    let rendered = render::render(split.body, split.body_line);
-    Ok(LoadedModule {
+    match load_source_cancellable(path, source, &AtomicBool::new(false)) {
+        Ok(loaded) => loaded,
+        // Nothing else holds the flag, so it is never set.
+        Err(Cancelled) => Err(Vec::new()),
+    }
+}
+
+/// [`load_source`], giving up soon after `cancel` is set.
+pub fn load_source_cancellable(
+    path: &Path,
+    source: &str,
+    cancel: &AtomicBool,
+) -> Result<Result<LoadedModule, Vec<Problem>>, Cancelled> {
+    if let Some(p) = render::size_problem(source.len()) {
+        return Ok(Err(vec![p]));
+    }
+    let split = match front_matter::split(source) {
+        Ok(split) => split,
+        Err(p) => return Ok(Err(vec![p])),
+    };
+    let fm = match front_matter::parse(&split) {
+        Ok(fm) => fm,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let rendered = render::render_cancellable(split.body, split.body_line, cancel)?;
+    Ok(Ok(LoadedModule {
         path: path.to_path_buf(),
         front_matter: fm,
         rendered,
-    })
+    }))
 }
 
 /// The Markdown files of a content directory, level by level, in name order.

@@ -17,7 +17,7 @@ use web_sys::{
     CustomEvent, CustomEventInit, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent,
 };
 
-use super::escape;
+use crate::html::escape;
 
 /// The event an explorer fires when a part is selected.
 pub const SELECT_EVENT: &str = "explorer-select";
@@ -339,7 +339,7 @@ mod dicom {
     use wasm_bindgen::JsCast;
     use web_sys::{Element, HtmlElement};
 
-    use super::escape;
+    use crate::html::escape;
 
     fn explorer(el: &Element) -> Option<Element> {
         el.closest(".dcm-explorer").ok().flatten()

@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{escape, escape_into};
 use crate::dicom::{regions, tree, ElementRef, Parsed, Region, RegionKind, RowKind, TreeRow};
+use crate::html::{escape, escape_into};
 
 /// How many bytes of one region are shown in full; longer ones are elided.
 pub const MAX_REGION_BYTES: usize = 96;

@@ -14,11 +14,11 @@
 
 use std::fmt::Write as _;
 
-use super::{escape, escape_into};
 use crate::hl7::{
     describe, table_name, table_value, trigger_event, unescape_lossy, Component, Description,
     Field, Message, Optionality, Path, Repeat, Repetition, Segment, Version,
 };
+use crate::html::{escape, escape_into};
 
 /// How an explorer is rendered.
 #[derive(Clone, Debug, Default)]

@@ -21,25 +21,3 @@ pub mod hl7;
 
 pub use dicom::{dicom_explorer, DicomExplorerOptions};
 pub use hl7::{explain_hl7, hl7_explorer, Hl7ExplorerOptions, Hl7Row};
-
-/// Appends `text` to `out` with HTML's special characters escaped (safe in
-/// text and in double-quoted attribute values).
-pub(crate) fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// `text` with HTML's special characters escaped.
-pub(crate) fn escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    escape_into(&mut s, text);
-    s
-}

@@ -21,7 +21,8 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
@@ -33,8 +34,12 @@ use crate::content::authoring::{
 use crate::content::store::module_files;
 use crate::content::{check, front_matter, reading_minutes, render, Level, ModuleSummary};
 
-/// The largest module text accepted, in bytes.
-pub const MAX_MODULE_BYTES: usize = 512 * 1024;
+/// The largest module text accepted, in bytes: the renderer's limit.
+pub const MAX_MODULE_BYTES: usize = render::MAX_SOURCE_BYTES;
+
+/// Drafts checked and rendered at once, one per core of the machines this
+/// runs on; later requests wait their turn instead of piling up work.
+static RENDER_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Held while a file is compared with its base revision and written.
 static WRITE_LOCK: Mutex<()> = Mutex::new(());
@@ -313,18 +318,24 @@ pub async fn open(
 /// were saved at `path`, plus the authoring rule that the slug matches the
 /// file name.
 pub fn validate(dir: &Path, path: &ModulePath, text: &str) -> Vec<DraftFinding> {
-    if text.len() > MAX_MODULE_BYTES {
-        return vec![DraftFinding {
-            line: 0,
-            message: format!(
-                "the module is {} KiB; the largest accepted is {} KiB",
-                text.len().div_ceil(1024),
-                MAX_MODULE_BYTES / 1024
-            ),
-        }];
+    validate_cancellable(dir, path, text, &AtomicBool::new(false)).unwrap_or_default()
+}
+
+/// [`validate`], giving up soon after `cancel` is set.
+fn validate_cancellable(
+    dir: &Path,
+    path: &ModulePath,
+    text: &str,
+    cancel: &AtomicBool,
+) -> Result<Vec<DraftFinding>, render::Cancelled> {
+    if let Some(p) = render::size_problem(text.len()) {
+        return Ok(vec![DraftFinding {
+            line: p.line,
+            message: p.message,
+        }]);
     }
     let mut findings: Vec<DraftFinding> =
-        check::check_module_source(dir, path.level, &path.in_dir(dir), text)
+        check::check_module_source_cancellable(dir, path.level, &path.in_dir(dir), text, cancel)?
             .into_iter()
             .map(|f| DraftFinding {
                 line: f.line,
@@ -349,14 +360,26 @@ pub fn validate(dir: &Path, path: &ModulePath, text: &str) -> Vec<DraftFinding> 
         }
     }
     findings.sort_by(|a, b| (a.line, &a.message).cmp(&(b.line, &b.message)));
-    findings
+    Ok(findings)
 }
 
 /// A draft rendered by the module page's renderer (the same Markdown
-/// options, sanitiser and explorer markup). The body is rendered even when
-/// the front matter has problems.
+/// options, sanitiser and explorer markup, and the same limits). The body
+/// is rendered even when the front matter has problems.
 pub fn preview(text: &str) -> Preview {
-    let text = &text[..floor_char_boundary(text, MAX_MODULE_BYTES)];
+    match preview_cancellable(text, &AtomicBool::new(false)) {
+        Ok(preview) => preview,
+        // Nothing else holds the flag, so it is never set.
+        Err(render::Cancelled) => Preview {
+            meta: None,
+            html: String::new(),
+            words: 0,
+        },
+    }
+}
+
+/// [`preview`], giving up soon after `cancel` is set.
+fn preview_cancellable(text: &str, cancel: &AtomicBool) -> Result<Preview, render::Cancelled> {
     let (body, first_line, meta) = match front_matter::split(text) {
         Ok(split) => {
             let meta = front_matter::parse(&split).ok();
@@ -364,8 +387,8 @@ pub fn preview(text: &str) -> Preview {
         }
         Err(_) => (text, 1, None),
     };
-    let rendered = render::render(body, first_line);
-    Preview {
+    let rendered = render::render_cancellable(body, first_line, cancel)?;
+    Ok(Preview {
         meta: meta.map(|fm| ModuleSummary {
             level: fm.level,
             slug: fm.slug,
@@ -378,15 +401,7 @@ pub fn preview(text: &str) -> Preview {
         }),
         html: rendered.html,
         words: rendered.words,
-    }
-}
-
-fn floor_char_boundary(text: &str, max: usize) -> usize {
-    let mut i = max.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+    })
 }
 
 /// Findings and preview of a draft, for the editor.
@@ -395,6 +410,44 @@ pub fn draft_report(dir: &Path, path: &ModulePath, text: &str) -> DraftReport {
         findings: validate(dir, path, text),
         preview: preview(text),
     }
+}
+
+/// Sets its flag when dropped: the future that holds it was dropped, which
+/// is what axum does when the client goes away.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// [`draft_report`] on a blocking thread, at most [`RENDER_SLOTS`] at a
+/// time. If this future is dropped (the client went away) the render stops
+/// at its next look at the cancellation flag, and its slot is given back.
+pub async fn draft_report_in_background(
+    dir: PathBuf,
+    path: ModulePath,
+    text: String,
+) -> AuthoringResult<DraftReport> {
+    let slot = RENDER_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| AuthoringError::BadRequest(e.to_string()))?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(cancel.clone());
+    let report = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        let findings = validate_cancellable(&dir, &path, &text, &cancel)?;
+        let preview = preview_cancellable(&text, &cancel)?;
+        Ok(DraftReport { findings, preview })
+    })
+    .await
+    .map_err(|e| AuthoringError::Io {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    report.map_err(|render::Cancelled| AuthoringError::BadRequest("the check was cancelled".into()))
 }
 
 /// What the locked compare-and-write step found.
