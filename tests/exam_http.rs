@@ -289,7 +289,21 @@ async fn a_forged_answer_for_another_attempt_is_refused() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     // An item or option not on the paper is refused and says which.
     let (_, body) = w.save("ben", CSRF, bens, 40, &[0]).await;
-    assert!(body.contains("The paper has no question 41"), "{body}");
+    assert!(body.contains("There is no question 41 on this paper"), "{body}");
+    // The largest index a request can name is not wrapped round to 0.
+    let (_, body) = w.save("ben", CSRF, bens, usize::MAX, &[0]).await;
+    assert!(
+        body.contains(&format!(
+            "There is no question {} on this paper",
+            usize::MAX as u128 + 1
+        )),
+        "{body}"
+    );
+    let (_, body) = w.save("ben", CSRF, bens, 0, &[usize::MAX]).await;
+    assert!(
+        body.contains(&format!("has no option {}", usize::MAX as u128 + 1)),
+        "{body}"
+    );
     let (_, body) = w.save("ben", CSRF, bens, 0, &[9]).await;
     assert!(body.contains("Refused"), "{body}");
     assert!(stored_answers(&w.db, bens).await.unwrap().is_empty());
