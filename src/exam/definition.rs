@@ -188,9 +188,9 @@ impl ExamDefinition {
     /// its result at `now`, or `None` when they may be shown.
     pub fn withheld(&self, standing: Standing, now: i64) -> Option<Withheld> {
         match self.review {
-            Review::Never => return Some(Withheld::Never),
+            Review::Never => Some(Withheld::Never),
             // A key seen now could answer a question on the open paper.
-            _ if standing.attempt_open => return Some(Withheld::AttemptInProgress),
+            _ if standing.attempt_open => Some(Withheld::AttemptInProgress),
             Review::Immediate => None,
             Review::After(date) => {
                 (now < date.unix_start()).then(|| Withheld::Until(date.unix_start()))
