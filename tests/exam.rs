@@ -1,15 +1,19 @@
 //! The timed exam's server side against a real SQLite file, with a clock
 //! the tests control: start and resume, saving answers, late answers,
 //! expiry with no browser, restarts, forged requests, attempt rules, extra
-//! time, the review date, certificates, and that nothing sent to the
-//! browser during an attempt gives the answers away.
+//! time, the review policies, certificates, that nothing sent to the
+//! browser during an attempt gives the answers away, and that concurrent
+//! starts racing a submission keep the attempt rules.
 #![cfg(feature = "ssr")]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use pacs_academy::accounts::Role;
 use pacs_academy::content::Level;
 use pacs_academy::exam::{
     AnswerError, BlueprintEntry, Date, ExamDefinition, Origin, Paper, Question, QuestionKind,
-    QuestionSet, Review, StartRefusal, SubmittedBy,
+    QuestionSet, Review, StartRefusal, SubmittedBy, Withheld,
 };
 use pacs_academy::server::db::Db;
 use pacs_academy::server::exam::{self, AttemptView, ExamError, ResultView};
@@ -698,6 +702,24 @@ async fn nothing_sent_during_an_attempt_gives_the_answers_away() {
     }
 }
 
+/// The field names of a result as sent, and whether any key or explanation
+/// of the bank is among them.
+fn sends_keys(r: &ResultView) -> bool {
+    let json = serde_json::to_string(r).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut names = Vec::new();
+    keys(&value, &mut names);
+    let named = names
+        .iter()
+        .any(|n| n == "key" || n.contains("correct") || n.contains("explanation"));
+    assert_eq!(
+        named,
+        json.contains("Explained-"),
+        "keys and explanations go together: {json}"
+    );
+    named
+}
+
 #[tokio::test]
 async fn the_review_opens_on_its_date() {
     let mut w = World::new().await;
@@ -715,8 +737,8 @@ async fn the_review_opens_on_its_date() {
         .unwrap_err();
     assert!(matches!(e, ExamError::NotSubmitted), "{e}");
     let r = w.submit(&jane, v.attempt_id, T0 + 10).await.unwrap();
-    assert_eq!(r.review, None);
-    assert_eq!(r.review_opens_at, Some(date.unix_start()));
+    assert_eq!(r.withheld, Some(Withheld::Until(date.unix_start())));
+    assert!(!sends_keys(&r));
     let before = exam::result(
         &w.db,
         &w.exams,
@@ -727,10 +749,17 @@ async fn the_review_opens_on_its_date() {
     )
     .await
     .unwrap();
-    assert!(before.review.is_none());
-    assert!(!serde_json::to_string(&before)
-        .unwrap()
-        .contains("Explained-"));
+    assert!(!sends_keys(&before));
+    // Which questions were right, and the candidate's own answers, show
+    // before the date.
+    assert_eq!(before.review.len(), 6);
+    assert!(before.review[0].right && before.review[0].answered);
+    assert!(before.review[1..].iter().all(|i| !i.right && !i.answered));
+    assert!(before.review[0]
+        .options
+        .iter()
+        .enumerate()
+        .all(|(d, o)| o.chosen == key0.contains(&d)));
     let after = exam::result(
         &w.db,
         &w.exams,
@@ -741,26 +770,245 @@ async fn the_review_opens_on_its_date() {
     )
     .await
     .unwrap();
-    assert_eq!(after.review_opens_at, None);
-    let review = after.review.unwrap();
+    assert_eq!(after.withheld, None);
+    assert!(sends_keys(&after));
+    let review = after.review;
     assert_eq!(review.len(), 6);
     let paper = w.paper(v.attempt_id).await;
     for (i, (r, item)) in review.iter().zip(&paper.items).enumerate() {
         let q = w.bank.get(&item.source.to_string()).unwrap();
-        assert!(r.explanation_html.contains(&format!("Explained-{}", q.id)));
-        let shown_key: Vec<usize> = (0..r.options.len())
-            .filter(|&d| r.options[d].correct)
-            .collect();
-        assert_eq!(shown_key, w.key_shown(v.attempt_id, i).await);
-        assert_eq!(r.correct, i == 0, "only item 0 was answered (correctly)");
+        let key = r.key.as_ref().unwrap();
+        assert!(key
+            .explanation_html
+            .contains(&format!("Explained-{}", q.id)));
+        assert_eq!(key.options, w.key_shown(v.attempt_id, i).await);
+        assert_eq!(r.right, i == 0, "only item 0 was answered (correctly)");
         assert_eq!(r.answered, i == 0);
     }
-    assert!(review[0]
-        .options
-        .iter()
-        .enumerate()
-        .all(|(d, o)| o.chosen == key0.contains(&d)));
     assert_eq!((after.marks, after.passed), (1, false));
+}
+
+/// Sits one attempt at `now`: answers item 0 with its key and, when `pass`,
+/// every other item too; submits 100 s later.
+async fn sit(w: &World, who: &User, now: i64, pass: bool) -> ResultView {
+    let v = w.start(who, now).await.unwrap();
+    let n = if pass { v.item_count } else { 1 };
+    for i in 0..n {
+        let key = w.key_shown(v.attempt_id, i).await;
+        w.save(who, v.attempt_id, i, key, now + 5).await.unwrap();
+    }
+    let r = w.submit(who, v.attempt_id, now + 100).await.unwrap();
+    assert_eq!(r.passed, pass);
+    r
+}
+
+async fn result_at(w: &World, who: &User, attempt: i64, now: i64) -> ResultView {
+    exam::result(&w.db, &w.exams, &w.bank, who, attempt, now)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn keys_are_shown_only_after_a_pass_or_the_last_attempt() {
+    let mut w = World::new().await;
+    w.exams[0].review = Review::KeysAfterPassOrLast; // 3 attempts, 24 hours apart
+    let day = 24 * 3600 + 100;
+    // Jane fails, then passes.
+    let jane = w.learner("jane@nhs.test").await;
+    let first = sit(&w, &jane, T0, false).await;
+    assert_eq!(
+        first.withheld,
+        Some(Withheld::UntilPassOrLastAttempt { attempts_left: 2 })
+    );
+    assert!(!sends_keys(&first));
+    assert!(first.review[0].right && !first.review[1].right);
+    assert!(first
+        .withheld
+        .unwrap()
+        .next_step()
+        .contains("when you pass or after your last attempt"));
+    // While the next attempt is open, the first one's keys stay hidden.
+    let second = w.start(&jane, T0 + day).await.unwrap();
+    let during = result_at(&w, &jane, first.attempt_id, T0 + day + 1).await;
+    assert_eq!(during.withheld, Some(Withheld::AttemptInProgress));
+    assert!(!sends_keys(&during));
+    for i in 0..second.item_count {
+        let key = w.key_shown(second.attempt_id, i).await;
+        w.save(&jane, second.attempt_id, i, key, T0 + day + 5)
+            .await
+            .unwrap();
+    }
+    let passed = w
+        .submit(&jane, second.attempt_id, T0 + day + 100)
+        .await
+        .unwrap();
+    assert!(passed.passed);
+    assert_eq!(passed.withheld, None);
+    assert!(sends_keys(&passed));
+    // After the pass, the failed attempt's keys show too.
+    assert!(sends_keys(
+        &result_at(&w, &jane, first.attempt_id, T0 + day + 200).await
+    ));
+
+    // Ravi fails three times: the last attempt shows the keys, and then
+    // the earlier ones do.
+    let ravi = w.learner("ravi@nhs.test").await;
+    let r1 = sit(&w, &ravi, T0, false).await;
+    let r2 = sit(&w, &ravi, T0 + day, false).await;
+    assert_eq!(
+        r2.withheld,
+        Some(Withheld::UntilPassOrLastAttempt { attempts_left: 1 })
+    );
+    let r3 = sit(&w, &ravi, T0 + 2 * day, false).await;
+    assert_eq!(r3.withheld, None);
+    assert!(sends_keys(&r3));
+    assert!(sends_keys(
+        &result_at(&w, &ravi, r1.attempt_id, T0 + 2 * day + 200).await
+    ));
+
+    // `never` keeps them back even after a pass.
+    w.exams[0].review = Review::Never;
+    let never = result_at(&w, &jane, passed.attempt_id, T0 + 9 * day).await;
+    assert_eq!(never.withheld, Some(Withheld::Never));
+    assert!(!sends_keys(&never));
+    assert!(never.review.iter().all(|i| i.right));
+}
+
+#[tokio::test]
+async fn an_immediate_review_waits_while_another_attempt_is_open() {
+    // The leak the security review found: an attempt's review read while
+    // the next paper, with some of the same questions, was open.
+    let mut w = World::new().await;
+    w.exams[0].cooldown_hours = 0;
+    assert_eq!(w.exams[0].review, Review::Immediate);
+    let jane = w.learner("jane@nhs.test").await;
+    let first = sit(&w, &jane, T0, false).await;
+    assert_eq!(first.withheld, None);
+    let next = w.start(&jane, T0 + 200).await.unwrap();
+    let during = result_at(&w, &jane, first.attempt_id, T0 + 201).await;
+    assert_eq!(during.withheld, Some(Withheld::AttemptInProgress));
+    assert!(!sends_keys(&during));
+    w.submit(&jane, next.attempt_id, T0 + 300).await.unwrap();
+    assert!(sends_keys(
+        &result_at(&w, &jane, first.attempt_id, T0 + 301).await
+    ));
+}
+
+/// Fires `starts` concurrent starts by `who` at `now` while the candidate
+/// submits every attempt that opens, as soon as it is seen, until all the
+/// starts have answered. Returns the starts' answers and the most attempts
+/// seen open at once.
+async fn race_starts_and_submissions(
+    w: &Arc<World>,
+    who: &User,
+    starts: usize,
+    now: i64,
+) -> (Vec<Result<i64, ExamError>>, usize) {
+    let done = Arc::new(AtomicUsize::new(0));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..starts {
+        let (w, who, done) = (w.clone(), who.clone(), done.clone());
+        set.spawn(async move {
+            let r = w.start(&who, now).await.map(|v| v.attempt_id);
+            done.fetch_add(1, Ordering::SeqCst);
+            r
+        });
+    }
+    let mut most_open = 0;
+    loop {
+        let finished = done.load(Ordering::SeqCst) == starts;
+        let rows =
+            w.db.exam_attempts_of(who.id, Level::Foundation)
+                .await
+                .unwrap();
+        let open: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.submitted_at.is_none())
+            .map(|r| r.id)
+            .collect();
+        most_open = most_open.max(open.len());
+        for id in open {
+            w.submit(who, id, now).await.unwrap();
+        }
+        if finished {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let mut answers = Vec::new();
+    while let Some(r) = set.join_next().await {
+        answers.push(r.unwrap());
+    }
+    (answers, most_open)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_starts_racing_a_submission_respect_the_cool_down() {
+    let mut w = World::new().await;
+    // Only the cool-down (24 hours) can refuse a second attempt here.
+    w.exams[0].max_attempts = 1000;
+    let w = Arc::new(w);
+    // Several rounds: each is one chance for a start to slip in.
+    for round in 0..20 {
+        let jane = w.learner(&format!("jane{round}@nhs.test")).await;
+        let (answers, most_open) = race_starts_and_submissions(&w, &jane, 150, T0).await;
+        let rows =
+            w.db.exam_attempts_of(jane.id, Level::Foundation)
+                .await
+                .unwrap();
+        let started: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(
+            started.len(),
+            1,
+            "round {round}: attempts {started:?} opened inside the cool-down"
+        );
+        assert_eq!(most_open, 1);
+        for a in answers {
+            match a {
+                Ok(id) => assert_eq!(id, started[0], "round {round}"),
+                Err(e) => assert!(
+                    matches!(e, ExamError::Refused(StartRefusal::CoolingDown { .. })),
+                    "round {round}: {e}"
+                ),
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_starts_never_exceed_the_attempt_limit() {
+    let mut w = World::new().await;
+    // Only the limit (one attempt) can refuse: no cool-down.
+    w.exams[0].cooldown_hours = 0;
+    w.exams[0].max_attempts = 1;
+    let w = Arc::new(w);
+    for round in 0..20 {
+        let jane = w.learner(&format!("jane{round}@nhs.test")).await;
+        let (answers, most_open) = race_starts_and_submissions(&w, &jane, 150, T0).await;
+        let rows =
+            w.db.exam_attempts_of(jane.id, Level::Foundation)
+                .await
+                .unwrap();
+        let started: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(
+            started.len(),
+            1,
+            "round {round}: attempts {started:?} started, the limit is 1"
+        );
+        assert_eq!(most_open, 1, "round {round}");
+        for a in answers {
+            match a {
+                Ok(id) => assert_eq!(id, started[0], "round {round}"),
+                Err(e) => assert!(
+                    matches!(
+                        e,
+                        ExamError::Refused(StartRefusal::NoAttemptsLeft { max_attempts: 1 })
+                    ),
+                    "round {round}: {e}"
+                ),
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! The exam over HTTP, through the same router the server runs, with the
 //! bundled question bank and exams: every response body a candidate can get
-//! during an attempt is collected and searched for the answers; forged,
-//! late and cross-site saves are refused.
+//! during an attempt is collected and searched for the answers, and so is
+//! the result until the review policy shows them; forged, late and
+//! cross-site saves are refused.
 #![cfg(feature = "ssr")]
 
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use http_body_util::BodyExt;
 use pacs_academy::accounts::Role;
 use pacs_academy::content::questions::load_checked;
 use pacs_academy::content::Level;
-use pacs_academy::exam::{draw_with, Paper, QuestionSet};
+use pacs_academy::exam::{draw_with, Paper, QuestionSet, Review, SubmittedBy};
 use pacs_academy::exercise::exam_items::LabQuestions;
 use pacs_academy::server::auth::token_hash;
 use pacs_academy::server::db::{now, Db};
@@ -251,7 +252,8 @@ async fn nothing_sent_during_an_attempt_gives_the_answers_away() {
     }
     assert_eq!(checked, questions.len() * bodies.len());
 
-    // After submitting, the review does hold them: the search above can fail.
+    // After submitting the first of three attempts (not passed), the result
+    // says which were right but still holds no key or explanation.
     let (status, _) = w
         .post_form("ann", "/api/exam/submit", &format!("attempt_id={id}"))
         .await;
@@ -260,10 +262,107 @@ async fn nothing_sent_during_an_attempt_gives_the_answers_away() {
         .get("ann", &format!("/api/exam/result?attempt_id={id}"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    for q in &questions {
-        assert!(result.contains(&marker(&q.explanation_md)), "{}", q.id);
+    assert_withheld(&result, &questions);
+}
+
+/// The result body says which questions were right but holds no key,
+/// correctness flag of an option, or explanation of `questions`.
+fn assert_withheld(body: &str, questions: &[pacs_academy::exam::Question]) {
+    assert!(body.contains("\"right\""), "{body}");
+    assert!(body.contains("\"chosen\""), "{body}");
+    assert!(body.contains("UntilPassOrLastAttempt"), "{body}");
+    for field in ["\"key\"", "\"correct\"", "\"explanation_html\""] {
+        assert!(!body.contains(field), "the result holds {field}: {body}");
     }
-    assert!(result.contains("\"correct\""));
+    for q in questions {
+        assert!(
+            !body.contains(&marker(&q.explanation_md)),
+            "the result holds the explanation of {}",
+            q.id
+        );
+    }
+}
+
+/// A submitted attempt of `user` from `days_ago`, whose hour ran out
+/// unanswered (marked when next read).
+async fn past_attempt(w: &World, user: i64, days_ago: i64, seed: u64) -> i64 {
+    let started = now() - days_ago * 86_400;
+    let def = &load_checked(&content_dir()).unwrap().1[0];
+    let paper = draw_with(def, &w.bank, seed, &LabQuestions::new(Level::Foundation)).unwrap();
+    let id =
+        w.db.create_exam_attempt(&NewExamAttempt {
+            user_id: user,
+            level: Level::Foundation,
+            seed,
+            paper_json: serde_json::to_string(&paper).unwrap(),
+            started_at: started,
+            deadline: started + 3600,
+            grace_seconds: 30,
+            extra_seconds: 0,
+        })
+        .await
+        .unwrap();
+    assert!(w
+        .db
+        .close_exam_attempt(id, started + 3630, SubmittedBy::Expiry)
+        .await
+        .unwrap());
+    id
+}
+
+#[tokio::test]
+async fn the_result_leaves_out_the_keys_until_the_last_attempt() {
+    let w = world().await;
+    let ann = w.users[0];
+    let def = &load_checked(&content_dir()).unwrap().1[0];
+    assert_eq!(def.level, Level::Foundation);
+    assert_eq!(def.review, Review::KeysAfterPassOrLast);
+    assert_eq!(def.max_attempts, 3);
+    let resolve = |paper: Paper| {
+        paper
+            .resolve(&w.bank, &LabQuestions::new(paper.level))
+            .unwrap()
+    };
+    let first = past_attempt(&w, ann, 10, 1).await;
+    let first_questions = resolve(w.paper(first).await);
+    let (status, body) = w
+        .get("ann", &format!("/api/exam/result?attempt_id={first}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_withheld(&body, &first_questions);
+    assert!(body.contains("\"attempts_left\":2"), "{body}");
+    // The page says when the answers will be shown.
+    let (_, page) = w.get("ann", &format!("/exams/results/{first}")).await;
+    assert!(
+        page.contains("The answers will be shown when you pass or after your last attempt"),
+        "{page}"
+    );
+    let second = past_attempt(&w, ann, 5, 2).await;
+    let (_, body) = w
+        .get("ann", &format!("/api/exam/result?attempt_id={second}"))
+        .await;
+    assert_withheld(&body, &resolve(w.paper(second).await));
+    assert!(body.contains("\"attempts_left\":1"), "{body}");
+
+    // The last attempt, sat over HTTP: now the keys and explanations come.
+    let last = w.start("ann", "foundation").await;
+    let questions = resolve(w.paper(last).await);
+    let (status, _) = w
+        .post_form("ann", "/api/exam/submit", &format!("attempt_id={last}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (id, questions) in [(last, &questions), (first, &first_questions)] {
+        let (status, body) = w
+            .get("ann", &format!("/api/exam/result?attempt_id={id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("\"key\""), "{body}");
+        assert!(body.contains("\"explanation_html\""), "{body}");
+        assert!(body.contains("\"withheld\":null"), "{body}");
+        for q in questions {
+            assert!(body.contains(&marker(&q.explanation_md)), "{}", q.id);
+        }
+    }
 }
 
 #[tokio::test]
@@ -289,7 +388,24 @@ async fn a_forged_answer_for_another_attempt_is_refused() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     // An item or option not on the paper is refused and says which.
     let (_, body) = w.save("ben", CSRF, bens, 40, &[0]).await;
-    assert!(body.contains("The paper has no question 41"), "{body}");
+    assert!(
+        body.contains("There is no question 41 on this paper"),
+        "{body}"
+    );
+    // The largest index a request can name is not wrapped round to 0.
+    let (_, body) = w.save("ben", CSRF, bens, usize::MAX, &[0]).await;
+    assert!(
+        body.contains(&format!(
+            "There is no question {} on this paper",
+            usize::MAX as u128 + 1
+        )),
+        "{body}"
+    );
+    let (_, body) = w.save("ben", CSRF, bens, 0, &[usize::MAX]).await;
+    assert!(
+        body.contains(&format!("has no option {}", usize::MAX as u128 + 1)),
+        "{body}"
+    );
     let (_, body) = w.save("ben", CSRF, bens, 0, &[9]).await;
     assert!(body.contains("Refused"), "{body}");
     assert!(stored_answers(&w.db, bens).await.unwrap().is_empty());

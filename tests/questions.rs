@@ -354,13 +354,27 @@ fn a_broken_exam_definition_is_reported_at_its_line() {
         dir.path(),
         rel,
         "review",
-        "review = \"immediate\"",
+        "review = \"keys-after-pass-or-last\"",
         "review = \"after\"",
     );
     assert_finding(
         &findings(dir.path()),
         &format!("{rel}:{line}: "),
         "needs review_after",
+    );
+
+    let dir = content_copy();
+    let line = edit_after(
+        dir.path(),
+        rel,
+        "review",
+        "review = \"keys-after-pass-or-last\"",
+        "review = \"after-each-attempt\"",
+    );
+    assert_finding(
+        &findings(dir.path()),
+        &format!("{rel}:{line}: "),
+        "review `after-each-attempt` must be \"keys-after-pass-or-last\"",
     );
 }
 

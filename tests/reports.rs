@@ -984,8 +984,8 @@ async fn retired_questions_are_never_drawn_and_past_papers_still_mark() {
         .await
         .unwrap();
     assert_eq!(result.marks, 1);
-    let review = result.review.unwrap();
-    assert!(review[at].correct && review[at].stem_html.contains("alpha-0"));
+    let review = result.review;
+    assert!(review[at].right && review[at].stem_html.contains("alpha-0"));
 
     // Restored, it is drawn again.
     reports::set_question_status(

@@ -192,7 +192,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
     }
   }
   for (const b of leakCheckedBodies) expect(b.body).not.toMatch(/"(key|correct|explanation_html|explanation|order)"\s*:/);
-  // …while the review, after submission, does show them (so the check can fail).
+  // …while the review, after this passing submission, does show them (so the check can fail).
   const review = await page.locator(".exam-review").innerText();
   for (const { q } of answered) expect(review.replace(/\s+/g, " ")).toContain(marker(q.explanation));
 
@@ -312,4 +312,13 @@ test("a one-minute exam runs out and is submitted without the candidate", async 
   await expect(page.locator(".result-summary")).toContainText("submitted automatically when the time ran out");
   await expect(page.locator(".review-item")).toHaveCount(10);
   await expect(page.locator(".review-item h3").filter({ hasText: "Not answered" })).toHaveCount(9);
+  // Not passed, with attempts left: which answers were right, but no key or
+  // explanation, and a sentence saying when they will be shown.
+  await expect(page.locator(".review-withheld")).toHaveText(
+    /The answers will be shown when you pass or after your last attempt \(you have 49 attempts left\)\./,
+  );
+  await expect(page.locator(".review-option.correct")).toHaveCount(0);
+  await expect(page.locator(".review-explanation h4")).toHaveCount(0);
+  await expect(page.locator(".exam-review")).not.toContainText("(correct)");
+  await axe(page);
 });

@@ -1,7 +1,8 @@
 //! An attempt's result: the score, pass or fail, marks per topic, the
-//! certificate when passed, and the review of every question (with the
-//! candidate's answer, the key and the explanation) once the exam's review
-//! is open.
+//! certificate when passed, and the review of every question: the
+//! candidate's answer and whether it was right, with the key and the
+//! explanation when the exam's review policy shows them (the server leaves
+//! them out otherwise) and a sentence saying when they will be shown.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -13,7 +14,7 @@ use super::exam::{attempt_path, letter};
 use super::session::{error_text, RequireRole};
 use crate::accounts::Role;
 use crate::exam::view::{ResultView, ReviewItem};
-use crate::exam::{format_utc, SubmittedBy};
+use crate::exam::{format_utc, SubmittedBy, Withheld};
 
 /// A result with the names of its topics (module titles) and links.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +152,7 @@ fn Result(page: ResultPage) -> impl IntoView {
         })
         .collect_view();
     let review = r.review.clone();
+    let withheld = r.withheld;
     view! {
         <header class="page-header">
             <p class="kicker">{r.title.clone()}</p>
@@ -174,25 +176,24 @@ fn Result(page: ResultPage) -> impl IntoView {
             <thead><tr><th scope="col">"Topic"</th><th scope="col">"Marks"</th><th scope="col">"Score"</th></tr></thead>
             <tbody>{sections}</tbody>
         </table>
-        {match (review, r.review_opens_at) {
-            (Some(items), _) => view! { <Review items/> }.into_any(),
-            (None, Some(at)) => view! {
-                <p class="notice">{format!("The review of your answers opens on {}.", format_utc(at))}</p>
-            }.into_any(),
-            (None, None) => ().into_any(),
-        }}
+        <Review items=review withheld/>
         <p><a href="/exams">"Back to your exams"</a></p>
     }
 }
 
 #[component]
-fn Review(items: Vec<ReviewItem>) -> impl IntoView {
-    let correct = items.iter().filter(|i| i.correct).count();
+fn Review(items: Vec<ReviewItem>, withheld: Option<Withheld>) -> impl IntoView {
+    let right = items.iter().filter(|i| i.right).count();
     let n = items.len();
+    let summary = match withheld {
+        None => format!("{right} of {n} questions right. Each question shows your answer, the right answer and why."),
+        Some(_) => format!("{right} of {n} questions right. Each question shows your answer and whether it was right."),
+    };
     view! {
         <section class="exam-review" aria-labelledby="review-heading">
             <h2 id="review-heading">"Review your answers"</h2>
-            <p>{format!("{correct} of {n} questions right. Each question shows your answer, the right answer and why.")}</p>
+            <p>{summary}</p>
+            {withheld.map(|w| view! { <p class="notice review-withheld">{w.next_step()}</p> })}
             <ol class="review-list">
                 {items.into_iter().map(|item| view! { <ReviewEntry item/> }).collect_view()}
             </ol>
@@ -203,24 +204,27 @@ fn Review(items: Vec<ReviewItem>) -> impl IntoView {
 #[component]
 fn ReviewEntry(item: ReviewItem) -> impl IntoView {
     let heading = format!("review-{}", item.number + 1);
-    let verdict = match (item.answered, item.correct) {
+    let verdict = match (item.answered, item.right) {
         (false, _) => "Not answered",
         (true, true) => "Right",
         (true, false) => "Wrong",
     };
     let link = (!item.module.is_empty()).then(|| item.module.clone());
+    let key = item.key.clone();
+    let in_key = move |o: usize| key.as_ref().is_some_and(|k| k.options.contains(&o));
     view! {
-        <li class="review-item" class:review-right=item.correct>
+        <li class="review-item" class:review-right=item.right>
             <h3 id=heading>{format!("Question {}: {verdict}", item.number + 1)}</h3>
             <div class="exam-stem prose" inner_html=item.stem_html.clone()></div>
             <p class="hint">{item.rule.clone()}</p>
             <ul class="review-options">
                 {item.options.into_iter().enumerate().map(|(o, opt)| {
+                    let correct = in_key(o);
                     let mut tags = Vec::new();
                     if opt.chosen { tags.push("your answer"); }
-                    if opt.correct { tags.push("correct"); }
+                    if correct { tags.push("correct"); }
                     view! {
-                        <li class="review-option" class:chosen=opt.chosen class:correct=opt.correct>
+                        <li class="review-option" class:chosen=opt.chosen class:correct=correct>
                             <span class="option-letter" aria-hidden="true">{letter(o)}</span>
                             <span class="visually-hidden">{format!("Option {}: ", letter(o))}</span>
                             <span class="option-text" inner_html=opt.html></span>
@@ -229,11 +233,18 @@ fn ReviewEntry(item: ReviewItem) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <div class="review-explanation prose">
-                <h4>"Why"</h4>
-                <div inner_html=item.explanation_html></div>
-                {link.map(|m| view! { <p><a href=module_href(&m)>"Read the module that teaches this"</a></p> })}
-            </div>
+            {match item.key {
+                Some(k) => view! {
+                    <div class="review-explanation prose">
+                        <h4>"Why"</h4>
+                        <div inner_html=k.explanation_html></div>
+                        {link.map(|m| view! { <p><a href=module_href(&m)>"Read the module that teaches this"</a></p> })}
+                    </div>
+                }.into_any(),
+                None => link.map(|m| view! {
+                    <p class="review-explanation"><a href=module_href(&m)>"Read the module that teaches this"</a></p>
+                }).into_any(),
+            }}
         </li>
     }
 }

@@ -236,7 +236,8 @@ struct RawExam {
     grace_seconds: Option<Spanned<u32>>,
     max_attempts: Spanned<u32>,
     cooldown_hours: Spanned<u32>,
-    review: Spanned<String>,
+    #[serde(default)]
+    review: Option<Spanned<String>>,
     #[serde(default)]
     review_after: Option<Spanned<toml::Value>>,
     #[serde(default)]
@@ -277,9 +278,11 @@ pub fn parse_exam(
         ("pass_mark_percent", raw.pass_mark_percent.span()),
         ("max_attempts", raw.max_attempts.span()),
         ("cooldown_hours", raw.cooldown_hours.span()),
-        ("review", raw.review.span()),
     ] {
         fields.insert(name.to_string(), line(span));
+    }
+    if let Some(r) = &raw.review {
+        fields.insert("review".into(), line(r.span()));
     }
     if let Some(g) = &raw.grace_seconds {
         fields.insert("grace_seconds".into(), line(g.span()));
@@ -322,16 +325,11 @@ pub fn parse_exam(
             date
         }
     };
-    let review = match (raw.review.get_ref().as_str(), after) {
-        ("immediate", None) if raw.review_after.is_none() => Some(Review::Immediate),
-        ("immediate", _) => {
-            problems.push(Problem::new(
-                file,
-                after_line.unwrap_or(1),
-                "review_after only applies with review = \"after\"",
-            ));
-            None
-        }
+    let name = raw
+        .review
+        .as_ref()
+        .map_or("keys-after-pass-or-last", |r| r.get_ref().as_str());
+    let review = match (name, after) {
         ("after", Some(d)) => Some(Review::After(d)),
         ("after", None) => {
             if raw.review_after.is_none() {
@@ -342,11 +340,24 @@ pub fn parse_exam(
             }
             None
         }
+        (other, _) if Review::NAMES.contains(&other) && raw.review_after.is_some() => {
+            problems.push(Problem::new(
+                file,
+                after_line.unwrap_or(1),
+                "review_after only applies with review = \"after\"",
+            ));
+            None
+        }
+        ("keys-after-pass-or-last", _) => Some(Review::KeysAfterPassOrLast),
+        ("immediate", _) => Some(Review::Immediate),
+        ("never", _) => Some(Review::Never),
         (other, _) => {
             problems.push(origin.problem(
                 "review",
                 format!(
-                    "review `{other}` must be \"immediate\" (when the attempt is submitted) or \"after\" (from review_after)"
+                    "review `{other}` must be \"keys-after-pass-or-last\" (keys once the candidate passes or \
+                     has used every attempt, the default), \"immediate\" (when the attempt is submitted), \
+                     \"after\" (from review_after) or \"never\""
                 ),
             ));
             None
@@ -729,7 +740,29 @@ module = "/foundation/intro#heading"
             8,
             "review `later`",
         );
+        fails(
+            "review = \"after\"",
+            "review = \"never\"",
+            9,
+            "only applies",
+        );
         fails("minutes = 60", "minutes = -5", 4, "");
+        // Without `review`, keys wait for a pass or the last attempt.
+        let plain = src.replace("review = \"after\"\nreview_after = 2026-03-31\n", "");
+        let def = parse_exam("f.toml", &plain, None).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(def.review, Review::KeysAfterPassOrLast);
+        for (name, review) in [
+            ("keys-after-pass-or-last", Review::KeysAfterPassOrLast),
+            ("immediate", Review::Immediate),
+            ("never", Review::Never),
+        ] {
+            let text = src.replace(
+                "review = \"after\"\nreview_after = 2026-03-31\n",
+                &format!("review = \"{name}\"\n"),
+            );
+            let def = parse_exam("f.toml", &text, None).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(def.review, review);
+        }
         fails("max_attempts = 3\n", "", 1, "missing field `max_attempts`");
     }
 }

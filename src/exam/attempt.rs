@@ -51,14 +51,20 @@ pub struct AttemptState {
 pub enum AnswerError {
     #[error("time is up: answers were accepted until {grace_seconds} seconds after the deadline")]
     Late { deadline: i64, grace_seconds: u32 },
-    #[error("the paper has no question {}", item + 1)]
+    #[error("there is no question {} on this paper", ordinal(*item))]
     NoSuchItem { item: usize },
-    #[error("question {} has no option {}", item + 1, option + 1)]
+    #[error("question {} has no option {}", ordinal(*item), ordinal(*option))]
     BadOption { item: usize, option: usize },
-    #[error("question {} takes one answer only", item + 1)]
+    #[error("question {} takes one answer only", ordinal(*item))]
     OneAnswerOnly { item: usize },
     #[error("the attempt has already been submitted")]
     AlreadySubmitted,
+}
+
+/// The number people read for a position counted from 0. Positions come
+/// from the request as they were sent, so `usize::MAX` must not wrap to 0.
+fn ordinal(position: usize) -> u128 {
+    position as u128 + 1
 }
 
 impl AttemptState {
@@ -343,6 +349,25 @@ mod tests {
             "the late answer changed nothing"
         );
         assert!(a.set_flag(d + 31, 0, true).is_err());
+    }
+
+    #[test]
+    fn the_largest_positions_are_named_as_sent() {
+        let mut a = attempt();
+        let past_max = (usize::MAX as u128 + 1).to_string();
+        let message = |r: Result<(), AnswerError>| r.err().map(|e| e.to_string());
+        assert_eq!(
+            message(a.apply_answer(T0, usize::MAX, vec![0])),
+            Some(format!("there is no question {past_max} on this paper"))
+        );
+        assert_eq!(
+            message(a.apply_answer(T0, 0, vec![usize::MAX])),
+            Some(format!("question 1 has no option {past_max}"))
+        );
+        assert_eq!(
+            message(a.set_flag(T0, usize::MAX, true)),
+            Some(format!("there is no question {past_max} on this paper"))
+        );
     }
 
     #[test]

@@ -109,23 +109,97 @@ impl fmt::Display for Date {
     }
 }
 
-/// When a candidate may see their paper with the keys and explanations.
+/// When a candidate may see the keys and explanations of a submitted
+/// attempt. Whatever the policy, the result always shows the score, the
+/// marks by topic, which questions were right or wrong and the candidate's
+/// own answers; and no key is shown while the candidate has another attempt
+/// at the exam in progress (see [`ExamDefinition::withheld`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Review {
+    /// Once the candidate has passed the exam or has used every attempt:
+    /// keys seen after a failed attempt would otherwise help at the next.
+    /// The default.
+    KeysAfterPassOrLast,
     /// As soon as the attempt is submitted.
     Immediate,
     /// From 00:00 UTC on this date (for example once a whole cohort has sat
     /// the exam), and not before.
     After(Date),
+    /// Never (for example a bank kept secret between cohorts).
+    Never,
 }
 
 impl Review {
-    /// Whether the review is open at Unix time `now`.
-    pub fn is_open(self, now: i64) -> bool {
+    /// The values `review` takes in an exam definition file.
+    pub const NAMES: [&'static str; 4] = ["keys-after-pass-or-last", "immediate", "after", "never"];
+}
+
+/// What a candidate has done at one exam, as far as showing the keys goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Attempts started, the open one included.
+    pub attempts: u32,
+    /// An attempt is not yet submitted.
+    pub attempt_open: bool,
+    /// Some attempt passed.
+    pub passed: bool,
+}
+
+/// Why a result leaves out the keys and explanations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Withheld {
+    /// Another attempt at this exam is in progress.
+    AttemptInProgress,
+    /// Shown once the candidate passes or has used all attempts.
+    UntilPassOrLastAttempt { attempts_left: u32 },
+    /// Shown from this Unix time (00:00 UTC on the review date).
+    Until(i64),
+    /// This exam never shows them.
+    Never,
+}
+
+impl Withheld {
+    /// What the candidate can expect next, in one sentence.
+    pub fn next_step(self) -> String {
         match self {
-            Review::Immediate => true,
-            Review::After(date) => now >= date.unix_start(),
+            Withheld::AttemptInProgress => "The answers are hidden while you have an attempt at \
+                 this exam in progress: finish it first."
+                .into(),
+            Withheld::UntilPassOrLastAttempt { attempts_left } => format!(
+                "The answers will be shown when you pass or after your last attempt \
+                 (you have {attempts_left} {} left).",
+                if attempts_left == 1 {
+                    "attempt"
+                } else {
+                    "attempts"
+                }
+            ),
+            Withheld::Until(at) => format!("The answers will be shown from {}.", format_utc(at)),
+            Withheld::Never => "This exam does not show the answers: use your marks by topic \
+                 and the questions you got wrong to choose what to revise."
+                .into(),
+        }
+    }
+}
+
+impl ExamDefinition {
+    /// Why the keys and explanations of a submitted attempt are left out of
+    /// its result at `now`, or `None` when they may be shown.
+    pub fn withheld(&self, standing: Standing, now: i64) -> Option<Withheld> {
+        match self.review {
+            Review::Never => Some(Withheld::Never),
+            // A key seen now could answer a question on the open paper.
+            _ if standing.attempt_open => Some(Withheld::AttemptInProgress),
+            Review::Immediate => None,
+            Review::After(date) => {
+                (now < date.unix_start()).then(|| Withheld::Until(date.unix_start()))
+            }
+            Review::KeysAfterPassOrLast => {
+                let attempts_left = self.max_attempts.saturating_sub(standing.attempts);
+                (!standing.passed && attempts_left > 0)
+                    .then_some(Withheld::UntilPassOrLastAttempt { attempts_left })
+            }
         }
     }
 }
@@ -397,10 +471,84 @@ mod tests {
     #[test]
     fn review_after_opens_at_midnight_utc() {
         let d = Date::new(2026, 1, 31).unwrap_or_else(|| unreachable!());
-        let r = Review::After(d);
-        assert!(!r.is_open(d.unix_start() - 1));
-        assert!(r.is_open(d.unix_start()));
-        assert!(Review::Immediate.is_open(i64::MIN));
+        let mut def = definition();
+        def.review = Review::After(d);
+        let done = Standing {
+            attempts: 1,
+            ..Standing::default()
+        };
+        let at = d.unix_start();
+        assert_eq!(def.withheld(done, at - 1), Some(Withheld::Until(at)));
+        assert_eq!(def.withheld(done, at), None);
+        def.review = Review::Immediate;
+        assert_eq!(def.withheld(done, i64::MIN), None);
+    }
+
+    #[test]
+    fn keys_wait_for_a_pass_or_the_last_attempt() {
+        let mut def = definition(); // 3 attempts
+        def.review = Review::KeysAfterPassOrLast;
+        let standing = |attempts, passed| Standing {
+            attempts,
+            attempt_open: false,
+            passed,
+        };
+        assert_eq!(
+            def.withheld(standing(1, false), 0),
+            Some(Withheld::UntilPassOrLastAttempt { attempts_left: 2 })
+        );
+        assert_eq!(
+            def.withheld(standing(2, false), 0),
+            Some(Withheld::UntilPassOrLastAttempt { attempts_left: 1 })
+        );
+        assert_eq!(def.withheld(standing(3, false), 0), None, "last attempt");
+        assert_eq!(def.withheld(standing(1, true), 0), None, "passed");
+        // Never while another attempt is open, whatever the policy (the
+        // open attempt is the last, or follows a pass).
+        for review in [
+            Review::KeysAfterPassOrLast,
+            Review::Immediate,
+            Review::After(Date::new(1970, 1, 2).unwrap_or_else(|| unreachable!())),
+        ] {
+            def.review = review;
+            let open = Standing {
+                attempts: 3,
+                attempt_open: true,
+                passed: true,
+            };
+            assert_eq!(
+                def.withheld(open, i64::MAX),
+                Some(Withheld::AttemptInProgress),
+                "{review:?}"
+            );
+        }
+        def.review = Review::Never;
+        assert_eq!(
+            def.withheld(standing(3, true), i64::MAX),
+            Some(Withheld::Never)
+        );
+    }
+
+    #[test]
+    fn each_withholding_says_what_comes_next() {
+        let texts = [
+            Withheld::AttemptInProgress.next_step(),
+            Withheld::UntilPassOrLastAttempt { attempts_left: 1 }.next_step(),
+            Withheld::UntilPassOrLastAttempt { attempts_left: 2 }.next_step(),
+            Withheld::Until(0).next_step(),
+            Withheld::Never.next_step(),
+        ];
+        assert!(
+            texts[1].contains("when you pass or after your last attempt (you have 1 attempt left)")
+        );
+        assert!(texts[2].contains("2 attempts left"));
+        assert!(texts[3].contains("1 January 1970, 00:00 UTC"));
+        for t in &texts {
+            assert!(
+                t.ends_with('.') && t.matches(". ").count() == 0,
+                "one sentence: {t}"
+            );
+        }
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub use certificate::{
 };
 pub use definition::{
     format_utc, validate_exam, BlueprintEntry, Date, ExamDefinition, GeneratedEntry, Review,
-    DEFAULT_GRACE_SECONDS,
+    Standing, Withheld, DEFAULT_GRACE_SECONDS,
 };
 pub use draw::{
     draw, draw_with, DrawError, Generator, ItemSource, NoGenerators, Paper, PaperItem, ResolveError,

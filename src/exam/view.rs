@@ -3,13 +3,15 @@
 //!
 //! During an attempt ([`AttemptView`], [`Saved`]) this holds the displayed
 //! stems and options only: no key, no explanation, no question id and no
-//! option order, so the answers cannot be read from it. Keys and
-//! explanations appear only in a [`ResultView`]'s review, once the attempt
-//! is submitted and the review is open.
+//! option order, so the answers cannot be read from it. After submission a
+//! [`ResultView`] shows which questions were right and the candidate's own
+//! answers; keys and explanations ([`ReviewKey`]) appear in it only when the
+//! exam's review policy allows (see `ExamDefinition::withheld`), and are
+//! left out of the data, not just hidden, when it does not.
 
 use serde::{Deserialize, Serialize};
 
-use super::{QuestionKind, SectionScore, SubmittedBy};
+use super::{QuestionKind, SectionScore, SubmittedBy, Withheld};
 use crate::level::Level;
 
 /// One question as the candidate sees it during the attempt.
@@ -57,12 +59,19 @@ pub struct Saved {
     pub deadline: i64,
 }
 
-/// One option in the review.
+/// One option in the review, as the candidate saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewOption {
     pub html: String,
     pub chosen: bool,
-    pub correct: bool,
+}
+
+/// The answer to one question: sent only when the review policy shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewKey {
+    /// The displayed positions of the right options, ascending.
+    pub options: Vec<usize>,
+    pub explanation_html: String,
 }
 
 /// One question in the review, options in the order the candidate saw them.
@@ -74,10 +83,13 @@ pub struct ReviewItem {
     pub stem_html: String,
     pub options: Vec<ReviewOption>,
     pub answered: bool,
-    pub correct: bool,
-    pub explanation_html: String,
+    /// The item scored its mark.
+    pub right: bool,
     /// Where the course teaches this, `/level/slug#heading`.
     pub module: String,
+    /// Absent (not even a null) while the keys are withheld.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<ReviewKey>,
 }
 
 /// A submitted attempt's result.
@@ -96,10 +108,11 @@ pub struct ResultView {
     pub passed: bool,
     pub sections: Vec<SectionScore>,
     pub certificate_code: Option<String>,
-    /// When the review opens, while it is still closed.
-    pub review_opens_at: Option<i64>,
-    /// The paper with keys and explanations, once the review is open.
-    pub review: Option<Vec<ReviewItem>>,
+    /// Every question with the candidate's answer and whether it was right;
+    /// with its key and explanation unless `withheld`.
+    pub review: Vec<ReviewItem>,
+    /// Why the keys and explanations are left out, if they are.
+    pub withheld: Option<Withheld>,
 }
 
 /// What a certificate code stands for, shown to anyone who has the code.

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use super::repo::{
     Attempt, CertificateRow, CompletedModule, ExamAdjustment, ExamAnswerRow, ExamAttemptRow,
-    ExamOutcome, NewAttempt, NewExamAttempt, NewUser, RepoError, RepoResult, Repository, User,
+    ExamOutcome, NewAttempt, NewExamAttempt, NewUser, RepoError, RepoResult, Repository,
+    StartRules, User,
 };
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
@@ -641,6 +642,48 @@ impl Repository for Db {
         })?
         .last_insert_rowid();
         Ok(id)
+    }
+
+    async fn start_exam_attempt(
+        &self,
+        a: &NewExamAttempt,
+        rules: StartRules,
+    ) -> RepoResult<Option<i64>> {
+        // One statement, so SQLite takes the write lock before it reads:
+        // the three rules are checked against the attempts as they are at
+        // the moment of the insert, after any submission or start that got
+        // there first. (PostgreSQL at READ COMMITTED would also need the
+        // user's row locked first; the one-open index holds either way.)
+        let row: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO exam_attempts (user_id, level, seed, paper, started_at, deadline, grace_seconds, extra_seconds)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+             WHERE NOT EXISTS (SELECT 1 FROM exam_attempts
+                               WHERE user_id = ?1 AND level = ?2 AND submitted_at IS NULL)
+               AND (SELECT COUNT(*) FROM exam_attempts WHERE user_id = ?1 AND level = ?2) < ?9
+               AND COALESCE((SELECT MAX(submitted_at) FROM exam_attempts
+                             WHERE user_id = ?1 AND level = ?2), ?10) <= ?10
+             RETURNING id",
+        )
+        .bind(a.user_id)
+        .bind(a.level.slug())
+        .bind(a.seed as i64)
+        .bind(&a.paper_json)
+        .bind(a.started_at)
+        .bind(a.deadline)
+        .bind(i64::from(a.grace_seconds))
+        .bind(i64::from(a.extra_seconds))
+        .bind(i64::from(rules.max_attempts))
+        .bind(
+            a.started_at
+                .saturating_sub(i64::from(rules.cooldown_hours).saturating_mul(3600)),
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| match storage(e) {
+            RepoError::Conflict(_) => RepoError::Conflict("an open attempt at this exam"),
+            other => other,
+        })?;
+        Ok(row.map(|r| r.0))
     }
 
     async fn exam_attempt(&self, id: i64) -> RepoResult<Option<ExamAttemptRow>> {

@@ -9,6 +9,14 @@
 //! What reaches the browser during an attempt ([`AttemptView`], [`Saved`])
 //! holds the displayed stems and options only: no key, no explanation, no
 //! question id and no option order, so the answers cannot be read from it.
+//! A result ([`ResultView`]) holds keys and explanations only when the
+//! exam's review policy allows ([`ExamDefinition::withheld`]): never while
+//! the candidate has an attempt open, and with the shipped policy only once
+//! they have passed or used every attempt.
+//!
+//! Starting is one guarded insert ([`Repository::start_exam_attempt`]) that
+//! enforces one open attempt, the attempt limit and the cool-down together,
+//! so no number of concurrent starts racing a submission gets past them.
 //!
 //! Submission is two steps, each a single conditional statement: close the
 //! attempt (after which no answer can be saved), then mark the frozen
@@ -20,21 +28,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::repo::{
-    ExamAdjustment, ExamAttemptRow, ExamOutcome, NewExamAttempt, RepoError, Repository, User,
+    ExamAdjustment, ExamAttemptRow, ExamOutcome, NewExamAttempt, RepoError, Repository, StartRules,
+    User,
 };
 use crate::accounts::Role;
 use crate::content::render::render;
 use crate::content::Level;
 use crate::exam::{
     can_start, certificate_code, draw_with, normalise_certificate_code, score, timing, AnswerError,
-    AttemptState, Date, ExamDefinition, Paper, QuestionKind, QuestionSet, Score, StartRefusal,
-    MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
+    AttemptState, Date, ExamDefinition, Paper, QuestionKind, QuestionSet, Score, Standing,
+    StartRefusal, MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
 };
 use crate::exercise::exam_items::LabQuestions;
 
 pub use crate::exam::view::{
     AttemptPage, AttemptSummary, AttemptView, CertificateView, ExamSummary, Granted, ItemView,
-    ResultView, ReviewItem, ReviewOption, Saved,
+    ResultView, ReviewItem, ReviewKey, ReviewOption, Saved,
 };
 
 /// The most extra time a trainer may grant, in minutes.
@@ -264,6 +273,12 @@ fn attempt_view(
 /// submitted first, and then the usual rules apply ([`can_start`]: attempt
 /// limit and cool-down). A new attempt gets a paper drawn from a random
 /// seed and any extra time granted to the candidate for this exam.
+///
+/// The rules are checked twice: here, to say why a start is refused, and
+/// by the insert itself ([`Repository::start_exam_attempt`]), which is what
+/// holds when starts race each other or a submission. A start that loses
+/// such a race reads the attempts again: it then resumes the attempt that
+/// won, or is refused by the cool-down of the one just submitted.
 pub async fn start_or_resume(
     repo: &dyn Repository,
     exams: &[ExamDefinition],
@@ -273,8 +288,12 @@ pub async fn start_or_resume(
     now: i64,
 ) -> Result<AttemptView, ExamError> {
     let def = definition(exams, level)?;
-    // Two tries: a concurrent start may win the one-open-attempt index.
-    for _ in 0..2 {
+    let rules = StartRules {
+        max_attempts: def.max_attempts,
+        cooldown_hours: def.cooldown_hours,
+    };
+    // A few tries: each lost race changes what the next read sees.
+    for _ in 0..3 {
         let mut previous = Vec::new();
         for row in repo.exam_attempts_of(user.id, level).await? {
             let row = if row.submitted_at.is_none() {
@@ -314,19 +333,21 @@ pub async fn start_or_resume(
             grace_seconds: def.grace_seconds,
             extra_seconds,
         };
-        match repo.create_exam_attempt(&new).await {
-            Ok(id) => {
+        match repo.start_exam_attempt(&new, rules).await {
+            Ok(Some(id)) => {
                 let row = repo
                     .exam_attempt(id)
                     .await?
                     .ok_or(ExamError::NoSuchAttempt(id))?;
                 return attempt_view(def, bank, &row, &[], now);
             }
-            // Another request started one at the same moment: resume it.
-            Err(RepoError::Conflict(_)) => continue,
+            // Another start or a submission got there first: look again.
+            Ok(None) | Err(RepoError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }
+    // Lost every time to other starts of the same candidate, one of which
+    // holds the attempt now.
     Err(ExamError::Refused(StartRefusal::AttemptOpen {
         started_at: now,
     }))
@@ -395,7 +416,7 @@ pub async fn submit(
     let row = own_attempt(repo, user, attempt_id).await?;
     let def = definition(exams, row.level)?;
     let row = finalise(repo, def, bank, row, now).await?;
-    result_view(def, bank, &row, now)
+    result_view(repo, def, bank, &row, now).await
 }
 
 /// Submits every open attempt whose `deadline + grace` has passed at
@@ -452,7 +473,28 @@ pub fn spawn_expiry_task(
     })
 }
 
-fn result_view(
+/// What `user_id` has done at the exam at `level`, for the review policy.
+async fn standing(
+    repo: &dyn Repository,
+    user_id: i64,
+    level: Level,
+) -> Result<Standing, ExamError> {
+    let rows = repo.exam_attempts_of(user_id, level).await?;
+    Ok(Standing {
+        attempts: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        // Open even if its time has run out: until it is marked it still
+        // counts as the candidate's paper.
+        attempt_open: rows.iter().any(|r| r.submitted_at.is_none()),
+        passed: rows
+            .iter()
+            .any(|r| r.outcome.as_ref().is_some_and(|o| o.passed)),
+    })
+}
+
+/// The result of a marked attempt, with keys and explanations only when
+/// the exam's review policy allows them at `now`.
+async fn result_view(
+    repo: &dyn Repository,
     def: &ExamDefinition,
     bank: &QuestionSet,
     row: &ExamAttemptRow,
@@ -465,12 +507,7 @@ fn result_view(
     };
     let marked: Score = serde_json::from_str(&outcome.score_json)
         .map_err(|e| ExamError::Paper(format!("stored score of attempt {}: {e}", row.id)))?;
-    let open = def.review.is_open(now);
-    let review = if open {
-        Some(review_items(bank, row, &marked)?)
-    } else {
-        None
-    };
+    let withheld = def.withheld(standing(repo, row.user_id, row.level).await?, now);
     Ok(ResultView {
         attempt_id: row.id,
         level: row.level,
@@ -483,20 +520,20 @@ fn result_view(
         percent: outcome.percent,
         pass_mark_percent: marked.pass_mark_percent,
         passed: outcome.passed,
+        review: review_items(bank, row, &marked, withheld.is_none())?,
         sections: marked.sections,
         certificate_code: outcome.certificate_code.clone(),
-        review_opens_at: match def.review {
-            crate::exam::Review::After(date) if !open => Some(date.unix_start()),
-            _ => None,
-        },
-        review,
+        withheld,
     })
 }
 
+/// Every item with the candidate's answer and mark; the key and
+/// explanation only `with_keys`.
 fn review_items(
     bank: &QuestionSet,
     row: &ExamAttemptRow,
     marked: &Score,
+    with_keys: bool,
 ) -> Result<Vec<ReviewItem>, ExamError> {
     let paper = paper_of(row)?;
     let questions = paper
@@ -519,20 +556,25 @@ fn review_items(
                 .map(|&o| ReviewOption {
                     html: q.options.get(o).map(|s| html(s)).unwrap_or_default(),
                     chosen: r.chosen.contains(&o),
-                    correct: r.key.contains(&o),
                 })
                 .collect(),
             answered: r.answered(),
-            correct: r.correct(),
-            explanation_html: html(&q.explanation_md),
+            right: r.correct(),
             module: q.module.clone(),
+            key: with_keys.then(|| ReviewKey {
+                options: (0..item.order.len())
+                    .filter(|&d| r.key.contains(&item.order[d]))
+                    .collect(),
+                explanation_html: html(&q.explanation_md),
+            }),
         })
         .collect())
 }
 
 /// The result of a submitted attempt of `user`. An open attempt whose time
-/// has run out is submitted first; one still running is refused. The review
-/// (keys and explanations) is included only once the exam's review is open.
+/// has run out is submitted first; one still running is refused. Keys and
+/// explanations are included only when the exam's review policy allows
+/// ([`ExamDefinition::withheld`]).
 pub async fn result(
     repo: &dyn Repository,
     exams: &[ExamDefinition],
@@ -553,7 +595,7 @@ pub async fn result(
     } else {
         row
     };
-    result_view(def, bank, &row, now)
+    result_view(repo, def, bank, &row, now).await
 }
 
 /// Looks up a certificate code as typed (lower case, missing dashes, `O`

@@ -84,6 +84,14 @@ pub struct NewExamAttempt {
     pub extra_seconds: u32,
 }
 
+/// The attempt rules of an exam, as [`Repository::start_exam_attempt`]
+/// enforces them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StartRules {
+    pub max_attempts: u32,
+    pub cooldown_hours: u32,
+}
+
 /// A stored exam attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExamAttemptRow {
@@ -220,9 +228,22 @@ pub trait Repository: Send + Sync {
     async fn topic_accuracy(&self, user_id: i64) -> RepoResult<Vec<TopicAccuracy>>;
 
     // Exams
-    /// Stores a new attempt; `Conflict` if the user already has an open
-    /// attempt at that level.
+    /// Stores a new attempt whatever came before it (for imports and tests;
+    /// candidates start with [`Repository::start_exam_attempt`]); `Conflict`
+    /// if the user already has an open attempt at that level.
     async fn create_exam_attempt(&self, attempt: &NewExamAttempt) -> RepoResult<i64>;
+    /// Stores a new attempt if, at the moment it is stored, the user has no
+    /// open attempt at that level, has started fewer than
+    /// `rules.max_attempts`, and submitted the last one at least
+    /// `rules.cooldown_hours` before `attempt.started_at`: checked and
+    /// written atomically, so concurrent starts and submissions cannot slip
+    /// between the check and the write. `None` if a rule refused it
+    /// (read the attempts again to say which); `Conflict` as above.
+    async fn start_exam_attempt(
+        &self,
+        attempt: &NewExamAttempt,
+        rules: StartRules,
+    ) -> RepoResult<Option<i64>>;
     async fn exam_attempt(&self, id: i64) -> RepoResult<Option<ExamAttemptRow>>;
     /// The user's attempts at `level`, oldest first.
     async fn exam_attempts_of(&self, user_id: i64, level: Level)
