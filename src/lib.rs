@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod app;
 pub mod content;
 pub mod dicom;
+pub mod error;
 pub mod exam;
 pub mod exercise;
 pub mod explorer;
