@@ -143,11 +143,8 @@ fn field_in(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     let name = &message[start..start + len];
-    (!name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    .then(|| name.to_string())
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| name.to_string())
 }
 
 /// An argument the server could not read: 400, naming the field.
@@ -218,7 +215,8 @@ impl FromServerFnError for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         use axum::http::{header, HeaderValue, StatusCode};
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (
             status,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -242,9 +240,8 @@ mod tests {
 
     #[test]
     fn a_missing_argument_is_a_client_error_naming_the_field() {
-        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(
-            "missing field `slug`".into(),
-        ));
+        let e =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `slug`".into()));
         assert_eq!(e.status(), 400);
         assert_eq!(e.field(), Some("slug"));
         assert!(e.to_string().contains("slug"), "{e}");
@@ -284,7 +281,10 @@ mod tests {
         let e = AppError::Throttled {
             retry_after_seconds: 90,
         };
-        assert_eq!(e.to_string(), "Too many attempts. Wait 2 minutes and try again.");
+        assert_eq!(
+            e.to_string(),
+            "Too many attempts. Wait 2 minutes and try again."
+        );
         assert_eq!(e.status(), 429);
     }
 }
