@@ -4,6 +4,7 @@
 //! ```` ```dicom ```` blocks are live explorers), the `check-content`
 //! problems by line, saving with conflict detection, and the history.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 use leptos::task::spawn_local;
@@ -23,7 +24,7 @@ use crate::content::authoring::{
 pub async fn open_module(
     level: String,
     slug: String,
-) -> Result<(OpenedModule, DraftReport), ServerFnError> {
+) -> Result<(OpenedModule, DraftReport), AppError> {
     use crate::content::Level;
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
@@ -44,7 +45,7 @@ pub async fn open_module(
 
 /// Checks and renders a draft of the module file `path` (nothing is saved).
 #[server(input = Json, endpoint = "authoring/check")]
-pub async fn check_draft(path: String, text: String) -> Result<DraftReport, ServerFnError> {
+pub async fn check_draft(path: String, text: String) -> Result<DraftReport, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -52,7 +53,7 @@ pub async fn check_draft(path: String, text: String) -> Result<DraftReport, Serv
     let dir = state.content.dir().to_path_buf();
     tokio::task::spawn_blocking(move || authoring::draft_report(&dir, &path, &text))
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(AppError::internal)
 }
 
 /// Saves `text` to `path` if the file is still at `base_revision`.
@@ -62,7 +63,7 @@ pub async fn save_module(
     path: String,
     base_revision: String,
     text: String,
-) -> Result<SaveOutcome, ServerFnError> {
+) -> Result<SaveOutcome, AppError> {
     use crate::content::authoring::RevisionKind;
     use crate::server::{auth, authoring};
     auth::check_csrf(&csrf)?;
@@ -84,7 +85,7 @@ pub async fn save_module(
 
 /// The history of the module file `path`, newest first.
 #[server(input = GetUrl, endpoint = "authoring/history")]
-pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, ServerFnError> {
+pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -95,7 +96,7 @@ pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, Server
 
 /// One revision of `path` with its text.
 #[server(input = GetUrl, endpoint = "authoring/revision")]
-pub async fn module_revision_text(path: String, id: i64) -> Result<RevisionText, ServerFnError> {
+pub async fn module_revision_text(path: String, id: i64) -> Result<RevisionText, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -112,7 +113,7 @@ pub async fn restore_revision(
     path: String,
     id: i64,
     base_revision: String,
-) -> Result<SaveOutcome, ServerFnError> {
+) -> Result<SaveOutcome, AppError> {
     use crate::server::{auth, authoring};
     auth::check_csrf(&csrf)?;
     let user = auth::require_role(Role::Trainer).await?;
@@ -258,7 +259,7 @@ impl EditorState {
         self.schedule_check();
     }
 
-    fn saved(self, outcome: Result<SaveOutcome, ServerFnError>, draft: String, restored: bool) {
+    fn saved(self, outcome: Result<SaveOutcome, AppError>, draft: String, restored: bool) {
         self.history_version.update(|v| *v += 1);
         match outcome {
             Ok(SaveOutcome::Saved {
