@@ -13,6 +13,7 @@ pub mod app;
 pub mod calendar;
 pub mod content;
 pub mod dicom;
+pub mod error;
 pub mod exam;
 pub mod exercise;
 pub mod explorer;

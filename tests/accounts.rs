@@ -10,6 +10,7 @@ use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use pacs_academy::accounts::Role;
 use pacs_academy::content::Level;
+use pacs_academy::error::{AppError, MAX_REQUEST_BYTES};
 use pacs_academy::server::auth::{hash_password, token_hash};
 use pacs_academy::server::db::{now, Db};
 use pacs_academy::server::repo::{NewAttempt, NewUser, RepoError, Repository};
@@ -692,6 +693,86 @@ async fn bad_requests_get_clear_errors_not_500s() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+/// The typed error a server function answered with.
+fn app_error(body: &str) -> AppError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+#[tokio::test]
+async fn server_function_errors_are_typed_and_carry_their_status() {
+    let w = world().await;
+    // A missing argument: 400, naming the field, so a page can mark it.
+    let (status, body) = send(
+        &w.app,
+        post("/api/progress/complete", Who::Learner, "level=foundation"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let e = app_error(&body);
+    assert_eq!(e.field(), Some("slug"), "{e:?}");
+    assert!(e.to_string().contains("slug"), "{e}");
+    // Not signed in: 401.
+    let (status, body) = send(&w.app, get("/api/dashboard", Who::Anonymous)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(app_error(&body), AppError::NotSignedIn);
+    // The wrong role: 403.
+    let (status, body) = send(&w.app, get("/api/admin/overview", Who::Learner)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(matches!(app_error(&body), AppError::Forbidden(_)), "{body}");
+    // A forged form: 403 with the reason.
+    let forged = Request::post("/api/progress/complete")
+        .header(header::COOKIE, cookie_for(Who::Learner))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .body(Body::from(
+            "csrf=not-the-token&level=foundation&slug=imaging-landscape&complete=true",
+        ))
+        .unwrap();
+    let (status, body) = send(&w.app, forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        app_error(&body).to_string().contains("Reload the page"),
+        "{body}"
+    );
+    // An unknown module: 404.
+    let (status, body) = send(
+        &w.app,
+        post(
+            "/api/progress/complete",
+            Who::Learner,
+            "level=foundation&slug=nope&complete=true",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(matches!(app_error(&body), AppError::NotFound(_)), "{body}");
+    // Over 1 MiB: 413, whether the size is declared up front or only
+    // found while reading, and the page can read why.
+    let big = format!("name={}", "x".repeat(MAX_REQUEST_BYTES + 1));
+    let (status, body) = send(&w.app, post("/api/admin/organisation", Who::Admin, &big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(app_error(&body), AppError::TooLarge);
+    let mut declared = post("/api/admin/organisation", Who::Admin, &big);
+    declared
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, big.len().into());
+    let (status, body) = send(&w.app, declared).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(app_error(&body), AppError::TooLarge);
+    // A body just under the limit still reaches the server function.
+    let fits = format!("name={}", "x".repeat(MAX_REQUEST_BYTES - 200));
+    let (status, body) = send(&w.app, post("/api/admin/organisation", Who::Admin, &fits)).await;
+    assert_ne!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    // Routes outside the server functions answer the same errors in plain
+    // text: a download for nobody is 401, for a learner 403.
+    let (status, body) = send(&w.app, get("/account/export.json", Who::Anonymous)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, AppError::NotSignedIn.to_string());
+    let (status, _) = send(&w.app, get("/trainer/report.csv", Who::Learner)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 /// Percent-encodes a form value.

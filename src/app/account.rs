@@ -1,5 +1,6 @@
 //! A user's own account: change password, export data, delete the account.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +15,7 @@ pub async fn change_password(
     csrf: String,
     current: String,
     new_password: String,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
     use crate::server::auth;
     auth::check_csrf(&csrf)?;
@@ -34,7 +35,7 @@ pub async fn change_password(
     }
     let hash = auth::hash_password_blocking(new_password)
         .await
-        .map_err(|e| ServerFnError::new(format!("cannot hash password: {e}")))?;
+        .map_err(|e| AppError::internal(format!("cannot hash password: {e}")))?;
     state
         .repo
         .set_password_hash(user.id, &hash)
@@ -56,7 +57,7 @@ pub async fn delete_account(
     csrf: String,
     password: String,
     confirm: Option<String>,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
     use crate::server::auth;
     auth::check_csrf(&csrf)?;

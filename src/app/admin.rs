@@ -1,6 +1,7 @@
 //! Administration: organisations, roles, and which trainers follow which
 //! organisations.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -10,7 +11,7 @@ use super::session::{form_result, use_session, CsrfField, Field, FormMessage, Re
 use crate::accounts::{FormResult, Organisation, Role, UserRow};
 
 #[server(input = GetUrl, endpoint = "admin/overview")]
-pub async fn admin_overview() -> Result<(Vec<Organisation>, Vec<UserRow>), ServerFnError> {
+pub async fn admin_overview() -> Result<(Vec<Organisation>, Vec<UserRow>), AppError> {
     use crate::server::auth;
     auth::require_role(Role::Admin).await?;
     let repo = auth::state()?.repo;
@@ -27,7 +28,7 @@ pub async fn create_organisation(
     csrf: String,
     name: String,
     ods_code: String,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
     use crate::server::{auth, repo::RepoError};
     auth::check_csrf(&csrf)?;
@@ -65,11 +66,7 @@ pub async fn create_organisation(
 }
 
 #[server(endpoint = "admin/organisation_active")]
-pub async fn set_organisation_active(
-    csrf: String,
-    id: i64,
-    active: bool,
-) -> Result<(), ServerFnError> {
+pub async fn set_organisation_active(csrf: String, id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::auth;
     auth::check_csrf(&csrf)?;
     auth::require_role(Role::Admin).await?;
@@ -79,23 +76,20 @@ pub async fn set_organisation_active(
         .await
         .map_err(|e| match e {
             crate::server::repo::RepoError::NotFound => {
-                auth::deny(axum::http::StatusCode::NOT_FOUND, "No such organisation.")
+                AppError::not_found("No such organisation.")
             }
             e => auth::storage_error(e),
         })
 }
 
 #[server(endpoint = "admin/role")]
-pub async fn set_user_role(csrf: String, user_id: i64, role: String) -> Result<(), ServerFnError> {
+pub async fn set_user_role(csrf: String, user_id: i64, role: String) -> Result<(), AppError> {
     use crate::server::auth;
-    use axum::http::StatusCode;
     auth::check_csrf(&csrf)?;
     let admin = auth::require_role(Role::Admin).await?;
-    let role =
-        Role::parse(&role).ok_or_else(|| auth::deny(StatusCode::BAD_REQUEST, "Unknown role."))?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::bad_request("Unknown role."))?;
     if admin.id == user_id && role != Role::Admin {
-        return Err(auth::deny(
-            StatusCode::BAD_REQUEST,
+        return Err(AppError::bad_request(
             "You cannot remove your own administrator role.",
         ));
     }
@@ -104,9 +98,7 @@ pub async fn set_user_role(csrf: String, user_id: i64, role: String) -> Result<(
         .set_role(user_id, role)
         .await
         .map_err(|e| match e {
-            crate::server::repo::RepoError::NotFound => {
-                auth::deny(StatusCode::NOT_FOUND, "No such user.")
-            }
+            crate::server::repo::RepoError::NotFound => AppError::not_found("No such user."),
             e => auth::storage_error(e),
         })
 }
@@ -117,18 +109,14 @@ pub async fn assign_trainer(
     trainer_id: i64,
     organisation_id: i64,
     follow: bool,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     use crate::server::auth;
-    use axum::http::StatusCode;
     auth::check_csrf(&csrf)?;
     auth::require_role(Role::Admin).await?;
     let repo = auth::state()?.repo;
     let trainer = repo.user(trainer_id).await.map_err(auth::storage_error)?;
     if trainer.map(|t| t.role) != Some(Role::Trainer) {
-        return Err(auth::deny(
-            StatusCode::BAD_REQUEST,
-            "Only trainers follow organisations.",
-        ));
+        return Err(AppError::bad_request("Only trainers follow organisations."));
     }
     if repo
         .organisation(organisation_id)
@@ -136,7 +124,7 @@ pub async fn assign_trainer(
         .map_err(auth::storage_error)?
         .is_none()
     {
-        return Err(auth::deny(StatusCode::NOT_FOUND, "No such organisation."));
+        return Err(AppError::not_found("No such organisation."));
     }
     if follow {
         repo.assign_trainer(trainer_id, organisation_id).await
@@ -154,7 +142,7 @@ struct AdminActions {
     toggle: ServerAction<SetOrganisationActive>,
     role: ServerAction<SetUserRole>,
     assign: ServerAction<AssignTrainer>,
-    data: Resource<Result<Overview, ServerFnError>>,
+    data: Resource<Result<Overview, AppError>>,
 }
 
 #[component]

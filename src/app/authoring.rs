@@ -1,6 +1,7 @@
 //! `/trainer/modules`: the module files trainers can edit in the browser,
 //! and a form to start a new module.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -13,7 +14,7 @@ use crate::content::Level;
 
 /// Every module file of the content directory (trainers and admins).
 #[server(input = GetUrl, endpoint = "authoring/modules")]
-pub async fn list_module_files() -> Result<Vec<ModuleFile>, ServerFnError> {
+pub async fn list_module_files() -> Result<Vec<ModuleFile>, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let state = auth::state()?;
@@ -27,7 +28,7 @@ pub async fn create_module(
     level: String,
     slug: String,
     title: String,
-) -> Result<String, ServerFnError> {
+) -> Result<String, AppError> {
     use crate::server::{auth, authoring};
     auth::check_csrf(&csrf)?;
     let user = auth::require_role(Role::Trainer).await?;
@@ -79,7 +80,7 @@ pub fn AuthoringPage() -> impl IntoView {
 }
 
 #[component]
-fn ModuleTables(files: Resource<Result<Vec<ModuleFile>, ServerFnError>>) -> impl IntoView {
+fn ModuleTables(files: Resource<Result<Vec<ModuleFile>, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading modules…"</p> }>
             {move || Suspend::new(async move {

@@ -2,6 +2,7 @@
 //! page (no sign-in) where anyone, an employer say, checks a verification
 //! code and sees the name, exam, date and result.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ use crate::exam::view::CertificateView;
 /// The certificate with this code, as typed (case, dashes and look-alike
 /// letters are forgiven); `None` when there is none.
 #[server(input = GetUrl, endpoint = "certificates/verify")]
-pub async fn verify_code(code: String) -> Result<Option<CertificateView>, ServerFnError> {
+pub async fn verify_code(code: String) -> Result<Option<CertificateView>, AppError> {
     use crate::server::{auth, exam};
     let state = auth::state()?;
     if code.len() > 64 {

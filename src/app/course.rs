@@ -1,5 +1,6 @@
 //! A course page: its modules in order, with time and objectives.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -11,7 +12,7 @@ use crate::content::Course;
 
 /// The course at `level`, or `None` if there is no such course.
 #[server(input = GetUrl)]
-pub async fn get_course(level: String) -> Result<Option<Course>, ServerFnError> {
+pub async fn get_course(level: String) -> Result<Option<Course>, AppError> {
     use crate::content::Level;
     let state = expect_context::<crate::server::AppState>();
     Ok(Level::from_slug(&level).map(|l| state.content.course(l)))

@@ -1,6 +1,7 @@
 //! A learner's dashboard: modules completed per course, accuracy per topic,
 //! and the weakest topics to practise.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -9,7 +10,7 @@ use super::session::RequireRole;
 use crate::accounts::{Dashboard, LevelProgress, Role, TopicAccuracy};
 
 #[server(input = GetUrl, endpoint = "dashboard")]
-pub async fn get_dashboard() -> Result<Dashboard, ServerFnError> {
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::accounts::LevelProgress;
     use crate::content::Level;
     use crate::server::auth;
@@ -78,7 +79,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn DashboardBody(data: Resource<Result<Dashboard, ServerFnError>>) -> impl IntoView {
+fn DashboardBody(data: Resource<Result<Dashboard, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading your progress…"</p> }>
             {move || Suspend::new(async move {

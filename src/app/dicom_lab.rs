@@ -1,6 +1,7 @@
 //! The DICOM lab: a synthetic file explored byte by byte, and synthetic
 //! studies to download and open in the tools used at work.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -31,13 +32,13 @@ pub struct Download {
 /// The example (the first image of a synthetic CT study) and one file per
 /// modality to download.
 #[server(input = GetUrl, endpoint = "dicom/lab")]
-pub async fn get_dicom_lab() -> Result<DicomLab, ServerFnError> {
+pub async fn get_dicom_lab() -> Result<DicomLab, AppError> {
     use crate::explorer::dicom::summary;
     use crate::explorer::{dicom_explorer, DicomExplorerOptions};
     use crate::synth::dicom::{instance, Modality};
     const SEED: u64 = 7;
     let file = instance(Modality::Ct, SEED, 0)
-        .ok_or_else(|| ServerFnError::new("The example file could not be made."))?;
+        .ok_or_else(|| AppError::internal("the example DICOM file could not be made"))?;
     let parsed = crate::dicom::read(&file.bytes);
     let explorer = dicom_explorer(
         &parsed,

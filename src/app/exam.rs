@@ -1,6 +1,7 @@
 //! The candidate's exams: what each exam is, the attempts so far, and the
 //! button that starts (or resumes) an attempt.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -11,16 +12,18 @@ use crate::content::Level;
 use crate::exam::format_utc;
 use crate::exam::view::{AttemptSummary, ExamSummary};
 
-/// The server's refusal of an exam request as a server function error,
-/// with the right status.
+/// The server's refusal of an exam request as the app's error, of the kind
+/// its status says.
 #[cfg(feature = "ssr")]
-pub fn exam_error(e: crate::server::exam::ExamError) -> ServerFnError {
+pub fn exam_error(e: crate::server::exam::ExamError) -> AppError {
     use crate::server::auth;
-    use axum::http::StatusCode;
     if let crate::server::exam::ExamError::Storage(inner) = e {
         return auth::storage_error(inner);
     }
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let status = e.status();
+    if status >= 500 {
+        return AppError::internal(e);
+    }
     let mut text = e.to_string();
     if let Some(first) = text.get(..1) {
         text = first.to_uppercase() + &text[1..];
@@ -28,13 +31,18 @@ pub fn exam_error(e: crate::server::exam::ExamError) -> ServerFnError {
     if !text.ends_with('.') {
         text.push('.');
     }
-    auth::deny(status, &text)
+    match status {
+        403 => AppError::Forbidden(text),
+        404 => AppError::NotFound(text),
+        409 => AppError::Conflict(text),
+        _ => AppError::bad_request(text),
+    }
 }
 
 /// The exams the signed-in candidate can sit, with their attempts.
 #[server(input = GetUrl, endpoint = "exam/overview")]
-pub async fn exam_overview() -> Result<Vec<ExamSummary>, ServerFnError> {
-    use crate::server::{auth, db::now, exam};
+pub async fn exam_overview() -> Result<Vec<ExamSummary>, AppError> {
+    use crate::server::{auth, exam};
     let user = auth::require_user().await?;
     let state = auth::state()?;
     exam::overview(
@@ -42,7 +50,7 @@ pub async fn exam_overview() -> Result<Vec<ExamSummary>, ServerFnError> {
         &state.exams.definitions,
         &state.exams.bank,
         &user,
-        now(),
+        state.now(),
     )
     .await
     .map_err(exam_error)
@@ -50,8 +58,8 @@ pub async fn exam_overview() -> Result<Vec<ExamSummary>, ServerFnError> {
 
 /// Starts an attempt at `level` (or resumes the open one) and returns its id.
 #[server(endpoint = "exam/start")]
-pub async fn start_exam(csrf: String, level: Level) -> Result<i64, ServerFnError> {
-    use crate::server::{auth, db::now, exam};
+pub async fn start_exam(csrf: String, level: Level) -> Result<i64, AppError> {
+    use crate::server::{auth, exam};
     auth::check_csrf(&csrf)?;
     let user = auth::require_user().await?;
     let state = auth::state()?;
@@ -61,7 +69,7 @@ pub async fn start_exam(csrf: String, level: Level) -> Result<i64, ServerFnError
         &state.exams.bank,
         &user,
         level,
-        now(),
+        state.now(),
     )
     .await
     .map_err(exam_error)?;
@@ -113,7 +121,7 @@ pub fn ExamsPage() -> impl IntoView {
 }
 
 #[component]
-fn ExamList(exams: Resource<Result<Vec<ExamSummary>, ServerFnError>>) -> impl IntoView {
+fn ExamList(exams: Resource<Result<Vec<ExamSummary>, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading your exams…"</p> }>
             {move || Suspend::new(async move {

@@ -10,6 +10,7 @@
 //! grace, and submits the attempt itself at that point even when no browser
 //! is open.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 use leptos_meta::Title;
@@ -37,8 +38,8 @@ pub enum SaveOutcome {
 
 /// The candidate's attempt: running, or over.
 #[server(input = GetUrl, endpoint = "exam/attempt")]
-pub async fn get_attempt(attempt_id: i64) -> Result<AttemptPage, ServerFnError> {
-    use crate::server::{auth, db::now, exam};
+pub async fn get_attempt(attempt_id: i64) -> Result<AttemptPage, AppError> {
+    use crate::server::{auth, exam};
     let user = auth::require_user().await?;
     let state = auth::state()?;
     exam::open_attempt(
@@ -47,7 +48,7 @@ pub async fn get_attempt(attempt_id: i64) -> Result<AttemptPage, ServerFnError> 
         &state.exams.bank,
         &user,
         attempt_id,
-        now(),
+        state.now(),
     )
     .await
     .map_err(super::exam::exam_error)
@@ -62,18 +63,15 @@ pub async fn save_exam_answer(
     item: usize,
     choice: Vec<usize>,
     flagged: bool,
-) -> Result<SaveOutcome, ServerFnError> {
+) -> Result<SaveOutcome, AppError> {
     use crate::exam::AnswerError;
+    use crate::server::auth;
     use crate::server::exam::{self, ExamError};
-    use crate::server::{auth, db::now};
     auth::check_csrf(&csrf)?;
     let user = auth::require_user().await?;
     let state = auth::state()?;
     if choice.len() > 64 {
-        return Err(auth::deny(
-            axum::http::StatusCode::BAD_REQUEST,
-            "An answer has at most 64 options.",
-        ));
+        return Err(AppError::bad_request("An answer has at most 64 options."));
     }
     let saved = exam::save_answer(
         &*state.repo,
@@ -83,7 +81,7 @@ pub async fn save_exam_answer(
         item,
         choice,
         flagged,
-        now(),
+        state.now(),
     )
     .await;
     match saved {
@@ -128,8 +126,8 @@ fn refusal_text(e: &crate::server::exam::ExamError) -> String {
 
 /// Submits the attempt. Submitting twice is harmless.
 #[server(endpoint = "exam/submit")]
-pub async fn submit_exam(csrf: String, attempt_id: i64) -> Result<i64, ServerFnError> {
-    use crate::server::{auth, db::now, exam};
+pub async fn submit_exam(csrf: String, attempt_id: i64) -> Result<i64, AppError> {
+    use crate::server::{auth, exam};
     auth::check_csrf(&csrf)?;
     let user = auth::require_user().await?;
     let state = auth::state()?;
@@ -139,7 +137,7 @@ pub async fn submit_exam(csrf: String, attempt_id: i64) -> Result<i64, ServerFnE
         &state.exams.bank,
         &user,
         attempt_id,
-        now(),
+        state.now(),
     )
     .await
     .map_err(super::exam::exam_error)?;
@@ -453,7 +451,7 @@ fn submit_now(exam: Exam) {
                 }
                 Err(e) => {
                     tries += 1;
-                    if matches!(e, ServerFnError::ServerError(_)) && tries > 3 {
+                    if e != AppError::Unreachable && tries > 3 {
                         exam.submitting.set(false);
                         exam.closed.set(Some(error_text(&e)));
                         return;

@@ -4,6 +4,7 @@
 //! explanation when the exam's review policy shows them (the server leaves
 //! them out otherwise) and a sentence saying when they will be shown.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -33,9 +34,9 @@ pub enum ResultState {
 
 /// The result of the candidate's own attempt.
 #[server(input = GetUrl, endpoint = "exam/result")]
-pub async fn get_result(attempt_id: i64) -> Result<ResultState, ServerFnError> {
+pub async fn get_result(attempt_id: i64) -> Result<ResultState, AppError> {
+    use crate::server::auth;
     use crate::server::exam::{self, ExamError};
-    use crate::server::{auth, db::now};
     let user = auth::require_user().await?;
     let state = auth::state()?;
     let result = match exam::result(
@@ -44,7 +45,7 @@ pub async fn get_result(attempt_id: i64) -> Result<ResultState, ServerFnError> {
         &state.exams.bank,
         &user,
         attempt_id,
-        now(),
+        state.now(),
     )
     .await
     {

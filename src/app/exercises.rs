@@ -6,6 +6,7 @@
 //! the question and the material, never the key, and an attempt is recorded
 //! with the server's own verdict.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ pub struct KindCard {
 
 /// Every exercise kind, with a fresh random seed for each difficulty.
 #[server(input = GetUrl, endpoint = "exercise/list")]
-pub async fn list_exercises() -> Result<Vec<KindCard>, ServerFnError> {
+pub async fn list_exercises() -> Result<Vec<KindCard>, AppError> {
     use rand::Rng;
     let mut rng = rand::rng();
     Ok(Kind::ALL
@@ -76,7 +77,7 @@ pub async fn get_exercise(
     kind: String,
     difficulty: String,
     seed: u64,
-) -> Result<Option<ExerciseView>, ServerFnError> {
+) -> Result<Option<ExerciseView>, AppError> {
     let Some((kind, difficulty)) = parse_key(&kind, &difficulty) else {
         return Ok(None);
     };
@@ -189,13 +190,12 @@ pub async fn check_exercise(
     seed: u64,
     answer: String,
     time_taken_ms: u64,
-) -> Result<Checked, ServerFnError> {
+) -> Result<Checked, AppError> {
     use crate::exercise::Answer;
+    use crate::server::auth;
     use crate::server::repo::NewAttempt;
-    use crate::server::{auth, db::now};
-    use axum::http::StatusCode;
     auth::check_csrf(&csrf)?;
-    let bad = |what: &str| auth::deny(StatusCode::BAD_REQUEST, what);
+    let bad = |what: &str| AppError::bad_request(what);
     let (kind, difficulty) =
         parse_key(&kind, &difficulty).ok_or_else(|| bad("There is no such exercise."))?;
     if answer.len() > 4096 {
@@ -221,9 +221,10 @@ pub async fn check_exercise(
             correct: feedback.correct,
             time_taken_ms,
         };
-        auth::state()?
+        let state = auth::state()?;
+        state
             .repo
-            .record_attempt(user.id, &attempt, now())
+            .record_attempt(user.id, &attempt, state.now())
             .await
             .map_err(auth::storage_error)?;
         recorded = true;

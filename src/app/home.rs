@@ -1,5 +1,6 @@
 //! The home page: what the courses are and who they are for.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -9,7 +10,7 @@ use crate::content::Course;
 
 /// Both courses, for the overview cards.
 #[server(input = GetUrl)]
-pub async fn get_overview() -> Result<Vec<Course>, ServerFnError> {
+pub async fn get_overview() -> Result<Vec<Course>, AppError> {
     use crate::content::Level;
     let state = expect_context::<crate::server::AppState>();
     Ok(Level::ALL

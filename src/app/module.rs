@@ -1,6 +1,7 @@
 //! A module page: the rendered lesson with its table of contents and
 //! previous/next links.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -12,7 +13,7 @@ use crate::content::ModulePage as Page;
 
 /// The module `slug` of course `level`, or `None` if there is no such module.
 #[server(input = GetUrl)]
-pub async fn get_module(level: String, slug: String) -> Result<Option<Page>, ServerFnError> {
+pub async fn get_module(level: String, slug: String) -> Result<Option<Page>, AppError> {
     use crate::content::Level;
     let state = expect_context::<crate::server::AppState>();
     Ok(Level::from_slug(&level).and_then(|l| state.content.module(l, &slug)))
@@ -64,7 +65,7 @@ pub fn ModulePage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Progress {
     complete: ServerAction<super::progress::SetModuleComplete>,
-    status: Resource<Result<Option<bool>, ServerFnError>>,
+    status: Resource<Result<Option<bool>, AppError>>,
 }
 
 #[component]

@@ -4,6 +4,7 @@
 //! ```` ```dicom ```` blocks are live explorers), the `check-content`
 //! problems by line, saving with conflict detection, and the history.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 use leptos::task::spawn_local;
@@ -23,7 +24,7 @@ use crate::content::authoring::{
 pub async fn open_module(
     level: String,
     slug: String,
-) -> Result<(OpenedModule, DraftReport), ServerFnError> {
+) -> Result<(OpenedModule, DraftReport), AppError> {
     use crate::content::Level;
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
@@ -47,7 +48,7 @@ pub async fn open_module(
 
 /// Checks and renders a draft of the module file `path` (nothing is saved).
 #[server(input = Json, endpoint = "authoring/check")]
-pub async fn check_draft(path: String, text: String) -> Result<DraftReport, ServerFnError> {
+pub async fn check_draft(path: String, text: String) -> Result<DraftReport, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -65,7 +66,7 @@ pub async fn save_module(
     path: String,
     base_revision: String,
     text: String,
-) -> Result<SaveOutcome, ServerFnError> {
+) -> Result<SaveOutcome, AppError> {
     use crate::content::authoring::RevisionKind;
     use crate::server::{auth, authoring};
     auth::check_csrf(&csrf)?;
@@ -87,7 +88,7 @@ pub async fn save_module(
 
 /// The history of the module file `path`, newest first.
 #[server(input = GetUrl, endpoint = "authoring/history")]
-pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, ServerFnError> {
+pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -98,7 +99,7 @@ pub async fn module_history(path: String) -> Result<Vec<RevisionSummary>, Server
 
 /// One revision of `path` with its text.
 #[server(input = GetUrl, endpoint = "authoring/revision")]
-pub async fn module_revision_text(path: String, id: i64) -> Result<RevisionText, ServerFnError> {
+pub async fn module_revision_text(path: String, id: i64) -> Result<RevisionText, AppError> {
     use crate::server::{auth, authoring};
     auth::require_role(Role::Trainer).await?;
     let path = authoring::ModulePath::parse(&path).map_err(authoring::server_error)?;
@@ -115,7 +116,7 @@ pub async fn restore_revision(
     path: String,
     id: i64,
     base_revision: String,
-) -> Result<SaveOutcome, ServerFnError> {
+) -> Result<SaveOutcome, AppError> {
     use crate::server::{auth, authoring};
     auth::check_csrf(&csrf)?;
     let user = auth::require_role(Role::Trainer).await?;
@@ -261,7 +262,7 @@ impl EditorState {
         self.schedule_check();
     }
 
-    fn saved(self, outcome: Result<SaveOutcome, ServerFnError>, draft: String, restored: bool) {
+    fn saved(self, outcome: Result<SaveOutcome, AppError>, draft: String, restored: bool) {
         self.history_version.update(|v| *v += 1);
         match outcome {
             Ok(SaveOutcome::Saved {

@@ -3,6 +3,7 @@
 //! exercise pages' own server function, which grades them
 //! (`app::exercises::check_exercise`).
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -11,10 +12,7 @@ use crate::content::Level;
 
 /// Whether the signed-in user completed a module; `None` when signed out.
 #[server(input = GetUrl, endpoint = "progress/module")]
-pub async fn get_module_progress(
-    level: String,
-    slug: String,
-) -> Result<Option<bool>, ServerFnError> {
+pub async fn get_module_progress(level: String, slug: String) -> Result<Option<bool>, AppError> {
     use crate::server::auth;
     let Some(user) = auth::current_user().await? else {
         return Ok(None);
@@ -37,19 +35,18 @@ pub async fn set_module_complete(
     level: String,
     slug: String,
     complete: bool,
-) -> Result<bool, ServerFnError> {
-    use crate::server::{auth, db::now};
-    use axum::http::StatusCode;
+) -> Result<bool, AppError> {
+    use crate::server::auth;
     auth::check_csrf(&csrf)?;
     let user = auth::require_user().await?;
     let state = auth::state()?;
     let level = Level::from_slug(&level)
         .filter(|l| state.content.module(*l, &slug).is_some())
-        .ok_or_else(|| auth::deny(StatusCode::NOT_FOUND, "There is no such module."))?;
+        .ok_or_else(|| AppError::not_found("There is no such module."))?;
     if complete {
         state
             .repo
-            .mark_module_complete(user.id, level, &slug, now())
+            .mark_module_complete(user.id, level, &slug, state.now())
             .await
     } else {
         state

@@ -1,6 +1,7 @@
 //! Who is signed in, shared by every page, plus the form helpers that carry
 //! the CSRF token and show field errors.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -8,7 +9,7 @@ use crate::accounts::{FormResult, Role, SessionInfo};
 
 /// The signed-in user (if any) and this browser's CSRF token.
 #[server(input = GetUrl, endpoint = "session")]
-pub async fn get_session_info() -> Result<SessionInfo, ServerFnError> {
+pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     use crate::accounts::UserView;
     use crate::server::auth;
     let user = auth::current_user().await?.map(|u| UserView {
@@ -26,7 +27,7 @@ pub async fn get_session_info() -> Result<SessionInfo, ServerFnError> {
 
 /// Signs this browser out.
 #[server(endpoint = "account/sign_out")]
-pub async fn sign_out(csrf: String) -> Result<(), ServerFnError> {
+pub async fn sign_out(csrf: String) -> Result<(), AppError> {
     use crate::server::auth;
     auth::check_csrf(&csrf)?;
     auth::end_session().await
@@ -34,7 +35,7 @@ pub async fn sign_out(csrf: String) -> Result<(), ServerFnError> {
 
 /// The session, loaded once per page load and shared through context.
 #[derive(Clone, Copy)]
-pub struct Session(pub Resource<Result<SessionInfo, ServerFnError>>);
+pub struct Session(pub Resource<Result<SessionInfo, AppError>>);
 
 pub fn provide_session() {
     provide_context(Session(Resource::new(|| (), |_| get_session_info())));
@@ -44,26 +45,35 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Message text of a server function error, without the framework's prefix.
-pub fn error_text(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(m) => m.clone(),
-        ServerFnError::Request(_) | ServerFnError::Response(_) => {
-            "Could not reach PACS Academy. Check your connection and try again.".into()
-        }
-        other => other.to_string(),
-    }
+/// What to tell the person about `e`.
+pub fn error_text(e: &AppError) -> String {
+    e.to_string()
 }
 
 /// The outcome of a form action as a `FormResult`, errors included.
 pub fn form_result(
-    value: impl Get<Value = Option<Result<FormResult, ServerFnError>>> + Send + Sync + 'static,
+    value: impl Get<Value = Option<Result<FormResult, AppError>>> + Send + Sync + 'static,
 ) -> Signal<Option<FormResult>> {
-    Signal::derive(move || {
-        value
-            .get()
-            .map(|r| r.unwrap_or_else(|e| FormResult::failure(error_text(&e))))
-    })
+    Signal::derive(move || value.get().map(|r| r.unwrap_or_else(|e| form_failure(&e))))
+}
+
+/// A failed form call as a `FormResult`: an error about one field is shown
+/// in the summary and beside that field (when the form shows it).
+fn form_failure(e: &AppError) -> FormResult {
+    match e {
+        AppError::BadRequest {
+            field: Some(field),
+            message,
+        } => FormResult {
+            ok: false,
+            message: Some(message.clone()),
+            errors: vec![crate::accounts::FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            }],
+        },
+        other => FormResult::failure(error_text(other)),
+    }
 }
 
 /// Once a form succeeds, loads `path` (a full load, see [`go_to`]).

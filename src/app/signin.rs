@@ -1,5 +1,6 @@
 //! Sign in, with throttling of repeated failures.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,9 +13,9 @@ pub async fn sign_in(
     csrf: String,
     email: String,
     password: String,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
-    use crate::server::{auth, db::now};
+    use crate::server::auth;
     auth::check_csrf(&csrf)?;
     let email = email.trim().to_lowercase();
     let mut errors = Vec::new();
@@ -36,7 +37,7 @@ pub async fn sign_in(
     let state = auth::state()?;
     let repo = &state.repo;
     let address = auth::client_address();
-    let now = now();
+    let now = state.now();
     let (by_account, by_address) = repo
         .login_failures_since(&email, &address, now - auth::THROTTLE_SECONDS)
         .await

@@ -1,5 +1,6 @@
 //! Create a learner account.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -10,7 +11,7 @@ use crate::accounts::{FormResult, Organisation};
 
 /// Organisations a learner can choose when signing up.
 #[server(input = GetUrl, endpoint = "organisations")]
-pub async fn list_organisations() -> Result<Vec<Organisation>, ServerFnError> {
+pub async fn list_organisations() -> Result<Vec<Organisation>, AppError> {
     use crate::server::auth;
     auth::state()?
         .repo
@@ -26,7 +27,7 @@ pub async fn sign_up(
     email: String,
     organisation: String,
     password: String,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::{FieldError, Role};
     use crate::server::{auth, repo::NewUser, repo::RepoError};
     auth::check_csrf(&csrf)?;
@@ -69,7 +70,7 @@ pub async fn sign_up(
     }
     let hash = auth::hash_password_blocking(password)
         .await
-        .map_err(|e| ServerFnError::new(format!("cannot hash password: {e}")))?;
+        .map_err(|e| AppError::internal(format!("cannot hash password: {e}")))?;
     let user = match repo
         .create_user(NewUser {
             email: &email,

@@ -4,6 +4,7 @@
 //! then each organisation's learners. Rows drill down to
 //! `/trainer/organisations/:id`, learners to `/trainer/learners/:id`.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -19,7 +20,7 @@ pub type Cohort = Vec<(Organisation, Vec<LearnerRow>)>;
 
 /// A trainer's organisations with their learners (all organisations for an admin).
 #[server(input = GetUrl, endpoint = "trainer/cohort")]
-pub async fn get_cohort() -> Result<Cohort, ServerFnError> {
+pub async fn get_cohort() -> Result<Cohort, AppError> {
     use crate::server::auth;
     let user = auth::require_role(Role::Trainer).await?;
     let state = auth::state()?;
@@ -58,9 +59,8 @@ pub async fn get_cohort() -> Result<Cohort, ServerFnError> {
 
 /// One learner's record, if the trainer follows the learner's organisation.
 #[server(input = GetUrl, endpoint = "trainer/learner")]
-pub async fn get_learner(id: i64) -> Result<LearnerRow, ServerFnError> {
+pub async fn get_learner(id: i64) -> Result<LearnerRow, AppError> {
     use crate::server::auth;
-    use axum::http::StatusCode;
     let user = auth::require_role(Role::Trainer).await?;
     let state = auth::state()?;
     let learner = state.repo.user(id).await.map_err(auth::storage_error)?;
@@ -77,9 +77,8 @@ pub async fn get_learner(id: i64) -> Result<LearnerRow, ServerFnError> {
     };
     if !allowed {
         // The same answer whether the learner exists or not.
-        return Err(auth::deny(
-            StatusCode::FORBIDDEN,
-            "You do not follow this learner's organisation.",
+        return Err(AppError::Forbidden(
+            "You do not follow this learner's organisation.".into(),
         ));
     }
     state
@@ -89,23 +88,18 @@ pub async fn get_learner(id: i64) -> Result<LearnerRow, ServerFnError> {
         .map_err(auth::storage_error)?
         .into_iter()
         .find(|l| l.id == id)
-        .ok_or_else(|| {
-            auth::deny(
-                StatusCode::FORBIDDEN,
-                "You do not follow this learner's organisation.",
-            )
-        })
+        .ok_or_else(|| AppError::Forbidden("You do not follow this learner's organisation.".into()))
 }
 
 /// The cohort report: one row per organisation the caller may see, with
 /// figures within the dates (`YYYY-MM-DD`, inclusive, either may be empty).
 #[server(input = GetUrl, endpoint = "trainer/report")]
-pub async fn get_cohort_report(from: String, to: String) -> Result<Vec<CohortRow>, ServerFnError> {
+pub async fn get_cohort_report(from: String, to: String) -> Result<Vec<CohortRow>, AppError> {
     use crate::server::{auth, reports};
     let user = auth::require_role(Role::Trainer).await?;
     let range = DateFilter { from, to }
         .range()
-        .map_err(|m| auth::deny(axum::http::StatusCode::BAD_REQUEST, &m))?;
+        .map_err(|m| AppError::bad_request(m))?;
     reports::cohort(&*auth::state()?.repo, &user, range)
         .await
         .map_err(reports::ReportError::into_server_error)
@@ -206,7 +200,7 @@ pub fn TrainerPage() -> impl IntoView {
 
 #[component]
 fn ReportTable(
-    report: Resource<Result<Vec<CohortRow>, ServerFnError>>,
+    report: Resource<Result<Vec<CohortRow>, AppError>>,
     filter: Memo<DateFilter>,
 ) -> impl IntoView {
     view! {
@@ -262,7 +256,7 @@ fn ReportTable(
 }
 
 #[component]
-fn CohortBody(cohort: Resource<Result<Cohort, ServerFnError>>) -> impl IntoView {
+fn CohortBody(cohort: Resource<Result<Cohort, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading cohorts…"</p> }>
             {move || Suspend::new(async move {

@@ -2,6 +2,7 @@
 //! an exam, attempts, facility, discrimination (the method named on the
 //! page), option counts and warnings, with Flag, Retire and Restore.
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -25,15 +26,14 @@ pub async fn get_item_report(
     level: String,
     from: String,
     to: String,
-) -> Result<ItemReport, ServerFnError> {
+) -> Result<ItemReport, AppError> {
     use crate::server::{auth, reports};
-    use axum::http::StatusCode;
     let user = auth::require_role(Role::Trainer).await?;
-    let level = Level::from_slug(&level)
-        .ok_or_else(|| auth::deny(StatusCode::BAD_REQUEST, "Unknown exam level."))?;
+    let level =
+        Level::from_slug(&level).ok_or_else(|| AppError::bad_request("Unknown exam level."))?;
     let range = DateFilter { from, to }
         .range()
-        .map_err(|m| auth::deny(StatusCode::BAD_REQUEST, &m))?;
+        .map_err(|m| AppError::bad_request(m))?;
     let state = auth::state()?;
     reports::item_report(
         &*state.repo,
@@ -56,13 +56,12 @@ pub async fn set_question_status(
     question_id: String,
     status: String,
     note: String,
-) -> Result<FormResult, ServerFnError> {
-    use crate::server::{auth, db, reports};
-    use axum::http::StatusCode;
+) -> Result<FormResult, AppError> {
+    use crate::server::{auth, reports};
     auth::check_csrf(&csrf)?;
     let user = auth::require_role(Role::Trainer).await?;
     let status = QuestionStatus::parse(&status)
-        .ok_or_else(|| auth::deny(StatusCode::BAD_REQUEST, "Unknown question status."))?;
+        .ok_or_else(|| AppError::bad_request("Unknown question status."))?;
     let state = auth::state()?;
     match reports::set_question_status(
         &*state.repo,
@@ -72,7 +71,7 @@ pub async fn set_question_status(
         &question_id,
         status,
         &note,
-        db::now(),
+        state.now(),
     )
     .await
     {
@@ -161,7 +160,7 @@ fn fixed(v: Option<f64>, places: usize) -> String {
 
 #[component]
 fn ItemsBody(
-    report: Resource<Result<ItemReport, ServerFnError>>,
+    report: Resource<Result<ItemReport, AppError>>,
     change: ServerAction<SetQuestionStatus>,
     level: Memo<Level>,
     filter: Memo<DateFilter>,

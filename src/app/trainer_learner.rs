@@ -2,6 +2,7 @@
 //! progress in every module, their exam attempts, and the extra-time
 //! screen (an accessibility adjustment granted per exam).
 
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -19,7 +20,7 @@ pub const MAX_EXTRA_MINUTES: u32 = 600;
 /// The learner's progress, attempts and extra time, if the caller follows
 /// their organisation (403 otherwise, whether they exist or not).
 #[server(input = GetUrl, endpoint = "trainer/learner_detail")]
-pub async fn get_learner_detail(id: i64) -> Result<LearnerDetail, ServerFnError> {
+pub async fn get_learner_detail(id: i64) -> Result<LearnerDetail, AppError> {
     use crate::server::{auth, reports};
     let user = auth::require_role(Role::Trainer).await?;
     let state = auth::state()?;
@@ -42,14 +43,13 @@ pub async fn grant_extra_time(
     learner_id: i64,
     level: String,
     minutes: String,
-) -> Result<FormResult, ServerFnError> {
+) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
-    use crate::server::{auth, db, exam};
-    use axum::http::StatusCode;
+    use crate::server::{auth, exam};
     auth::check_csrf(&csrf)?;
     let user = auth::require_role(Role::Trainer).await?;
-    let level = Level::from_slug(&level)
-        .ok_or_else(|| auth::deny(StatusCode::BAD_REQUEST, "Unknown exam level."))?;
+    let level =
+        Level::from_slug(&level).ok_or_else(|| AppError::bad_request("Unknown exam level."))?;
     let field = format!("minutes-{}", level.slug());
     let minutes = match minutes.trim().parse::<u32>() {
         Ok(m) if m <= MAX_EXTRA_MINUTES => m,
@@ -61,7 +61,8 @@ pub async fn grant_extra_time(
         }
     };
     let state = auth::state()?;
-    match exam::grant_extra_time(&*state.repo, &user, learner_id, level, minutes, db::now()).await {
+    match exam::grant_extra_time(&*state.repo, &user, learner_id, level, minutes, state.now()).await
+    {
         Ok(g) => {
             let what = if g.extra_minutes == 0 {
                 format!("No extra time at the {} exam.", level.title())
@@ -82,10 +83,7 @@ pub async fn grant_extra_time(
             };
             Ok(FormResult::success(format!("{what}{open}")))
         }
-        Err(e) => Err(auth::deny(
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            &e.to_string(),
-        )),
+        Err(e) => Err(super::exam::exam_error(e)),
     }
 }
 
@@ -132,7 +130,7 @@ fn date(t: i64) -> String {
 
 #[component]
 fn LearnerBody(
-    data: Resource<Result<LearnerDetail, ServerFnError>>,
+    data: Resource<Result<LearnerDetail, AppError>>,
     grants: [ServerAction<GrantExtraTime>; 2],
 ) -> impl IntoView {
     let session = use_session();

@@ -2,6 +2,7 @@
 //! `/trainer/organisations/:id?from=&to=`; each learner links to their
 //! page. Trainers see only organisations they follow.
 
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
@@ -18,12 +19,12 @@ pub async fn get_organisation_report(
     id: i64,
     from: String,
     to: String,
-) -> Result<(Organisation, Vec<LearnerFigures>), ServerFnError> {
+) -> Result<(Organisation, Vec<LearnerFigures>), AppError> {
     use crate::server::{auth, reports};
     let user = auth::require_role(Role::Trainer).await?;
     let range = crate::reports::DateFilter { from, to }
         .range()
-        .map_err(|m| auth::deny(axum::http::StatusCode::BAD_REQUEST, &m))?;
+        .map_err(|m| AppError::bad_request(m))?;
     reports::organisation_learners(&*auth::state()?.repo, &user, id, range)
         .await
         .map_err(reports::ReportError::into_server_error)

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -23,10 +23,12 @@ use leptos::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::current_user::{CurrentUser, OptionalUser};
 use super::db::now;
 use super::repo::User;
 use super::AppState;
 use crate::accounts::Role;
+use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "pa_session";
 pub const CSRF_COOKIE: &str = "pa_csrf";
@@ -206,28 +208,18 @@ pub async fn csrf_layer(secure: bool, mut req: Request<axum::body::Body>, next: 
 
 // ---- Helpers for server functions -------------------------------------
 
-pub fn state() -> Result<AppState, ServerFnError> {
-    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("server state is missing"))
 }
 
 fn parts() -> Option<axum::http::request::Parts> {
     use_context::<axum::http::request::Parts>()
 }
 
-/// Sets the response status and returns an error carrying `message`.
-pub fn deny(status: StatusCode, message: &str) -> ServerFnError {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(status);
-    }
-    ServerFnError::new(message)
-}
-
-pub fn storage_error(e: super::repo::RepoError) -> ServerFnError {
+/// A storage failure: logged here, "busy" (503) to the person.
+pub fn storage_error(e: super::repo::RepoError) -> AppError {
     tracing::error!("{e}");
-    deny(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "The service is busy. Please try again.",
-    )
+    AppError::Busy
 }
 
 /// This browser's CSRF token (from its cookie).
@@ -239,7 +231,7 @@ pub fn csrf_token() -> String {
 }
 
 /// Checks the token a form sent back against this browser's cookie.
-pub fn check_csrf(submitted: &str) -> Result<(), ServerFnError> {
+pub fn check_csrf(submitted: &str) -> Result<(), AppError> {
     use subtle::ConstantTimeEq;
     let expected = csrf_token();
     if !expected.is_empty()
@@ -248,9 +240,9 @@ pub fn check_csrf(submitted: &str) -> Result<(), ServerFnError> {
     {
         Ok(())
     } else {
-        Err(deny(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from PACS Academy. Reload the page and try again.",
+        Err(AppError::Forbidden(
+            "This form has expired or did not come from PACS Academy. Reload the page and try again."
+                .into(),
         ))
     }
 }
@@ -274,42 +266,35 @@ fn secure() -> bool {
     parts().is_some_and(|p| request_is_secure(&p.headers, configured))
 }
 
-/// The signed-in user, if the session cookie is valid.
-pub async fn current_user() -> Result<Option<User>, ServerFnError> {
-    let Some(token) = session_token() else {
+/// The signed-in user, if the session cookie is valid (the
+/// [`OptionalUser`] extractor, run on this server function's request).
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let Some(mut parts) = parts() else {
         return Ok(None);
     };
     let state = state()?;
-    state
-        .repo
-        .session_user(&token_hash(&token), now())
+    OptionalUser::from_request_parts(&mut parts, &state)
         .await
-        .map_err(storage_error)
+        .map(|u| u.0)
 }
 
-/// The signed-in user, or 401.
-pub async fn require_user() -> Result<User, ServerFnError> {
-    current_user()
-        .await?
-        .ok_or_else(|| deny(StatusCode::UNAUTHORIZED, "Please sign in to do that."))
+/// The signed-in user, or 401 (the [`CurrentUser`] extractor).
+pub async fn require_user() -> Result<User, AppError> {
+    let mut parts = parts().ok_or(AppError::NotSignedIn)?;
+    let state = state()?;
+    CurrentUser::from_request_parts(&mut parts, &state)
+        .await
+        .map(|u| u.0)
 }
 
 /// A user with at least `role`, or 401/403.
-pub async fn require_role(role: Role) -> Result<User, ServerFnError> {
-    let user = require_user().await?;
-    if user.role >= role {
-        Ok(user)
-    } else {
-        Err(deny(
-            StatusCode::FORBIDDEN,
-            "You do not have permission to do that.",
-        ))
-    }
+pub async fn require_role(role: Role) -> Result<User, AppError> {
+    CurrentUser(require_user().await?).at_least(role)
 }
 
 /// Whether `password` is the user's current password (for changing it or
 /// deleting the account).
-pub async fn is_current_password(user_id: i64, password: String) -> Result<bool, ServerFnError> {
+pub async fn is_current_password(user_id: i64, password: String) -> Result<bool, AppError> {
     if password.is_empty() || password.len() > 1024 {
         return Ok(false);
     }
@@ -323,7 +308,7 @@ pub async fn is_current_password(user_id: i64, password: String) -> Result<bool,
 }
 
 /// Starts a session for `user_id` and sets its cookie.
-pub async fn start_session(user_id: i64) -> Result<(), ServerFnError> {
+pub async fn start_session(user_id: i64) -> Result<(), AppError> {
     let state = state()?;
     let token = random_token();
     let now = now();
@@ -337,7 +322,7 @@ pub async fn start_session(user_id: i64) -> Result<(), ServerFnError> {
 }
 
 /// Ends this browser's session and clears its cookie.
-pub async fn end_session() -> Result<(), ServerFnError> {
+pub async fn end_session() -> Result<(), AppError> {
     if let Some(token) = session_token() {
         state()?
             .repo

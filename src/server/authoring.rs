@@ -33,6 +33,7 @@ use crate::content::authoring::{
 };
 use crate::content::store::module_files;
 use crate::content::{check, front_matter, reading_minutes, render, Level, ModuleSummary};
+use crate::error::AppError;
 
 /// The largest module text accepted, in bytes: the renderer's limit.
 pub const MAX_MODULE_BYTES: usize = render::MAX_SOURCE_BYTES;
@@ -770,18 +771,15 @@ fn create_file(dir: &Path, level: Level, slug: &str, title: &str) -> AuthoringRe
     Ok(path)
 }
 
-/// The server function error for `e`, with its HTTP status set.
-pub fn server_error(e: AuthoringError) -> leptos::prelude::ServerFnError {
+/// `e` as the app's error. Storage and file faults are logged; the
+/// browser gets only "busy" or "went wrong".
+pub fn server_error(e: AuthoringError) -> AppError {
     match e {
         AuthoringError::Storage(e) => super::auth::storage_error(e),
-        AuthoringError::Io { .. } => {
-            tracing::error!("{e}");
-            super::auth::deny(
-                e.status(),
-                "The module file could not be read or written. Please try again.",
-            )
-        }
-        e => super::auth::deny(e.status(), &e.to_string()),
+        e @ AuthoringError::Io { .. } => AppError::internal(e),
+        AuthoringError::BadRequest(m) => AppError::bad_request(m),
+        e @ AuthoringError::NotFound(_) => AppError::NotFound(e.to_string()),
+        AuthoringError::Exists(m) => AppError::Conflict(m),
     }
 }
 

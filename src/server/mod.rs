@@ -14,16 +14,18 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::{shell, App};
 use crate::content::store::ContentStore;
+use crate::error::{AppError, MAX_REQUEST_BYTES};
+use current_user::CurrentUser;
 
 pub mod auth;
 pub mod authoring;
+pub mod current_user;
 pub mod db;
 pub mod exam;
 pub mod repo;
@@ -39,6 +41,8 @@ pub struct AppState {
     pub exams: Arc<ExamContent>,
     /// Mark cookies Secure even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// The time now, in Unix seconds (see [`AppState::now`]).
+    pub clock: fn() -> i64,
 }
 
 /// The question bank and the exam definitions of the content folder.
@@ -81,7 +85,14 @@ impl AppState {
             repo,
             exams: Arc::new(ExamContent::load(content_dir)),
             secure_cookies,
+            clock: db::now,
         }
+    }
+
+    /// The time now, in Unix seconds: what pages and server functions use,
+    /// so a test can set the clock in one place.
+    pub fn now(&self) -> i64 {
+        (self.clock)()
     }
 }
 
@@ -196,13 +207,13 @@ pub fn router(state: AppState) -> Router {
             "/dicom/files/{modality}/{seed}/{index}",
             get(download_dicom),
         )
-        .layer(axum::middleware::from_fn(bad_arguments_are_client_errors))
+        .layer(axum::middleware::from_fn(current_user::session_layer))
         .layer(axum::middleware::from_fn(move |req, next| {
             auth::csrf_layer(secure, req, next)
         }));
     with_security_headers(router)
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::middleware::from_fn(limit_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -318,73 +329,69 @@ async fn cache_control(hashed: bool, req: Request<axum::body::Body>, next: Next)
     res
 }
 
-/// A server function whose arguments cannot be read (a missing or malformed
-/// field) is the client's mistake: answer 400, not 500, keeping the message
-/// that names the field.
-async fn bad_arguments_are_client_errors(req: Request<axum::body::Body>, next: Next) -> Response {
+/// Refuses a request body over [`MAX_REQUEST_BYTES`] with 413 before any
+/// handler runs. The body is read here, so a server function never meets a
+/// half-read body and every route answers an oversized one the same way.
+async fn limit_body(req: Request<axum::body::Body>, next: Next) -> Response {
+    use axum::body::Body;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     let is_api = req.uri().path().starts_with("/api/");
-    let res = next.run(req).await;
-    if !is_api || res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
+    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+        return refusal(is_api, AppError::TooLarge);
     }
-    let (mut parts, body) = res.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    if text.contains("length limit exceeded") {
-        parts.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-        let message = "Request|The form is larger than 1 MiB.";
-        return Response::from_parts(parts, axum::body::Body::from(message));
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(e) => {
+            let over_limit = e
+                .into_inner()
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some();
+            let error = if over_limit {
+                AppError::TooLarge
+            } else {
+                AppError::bad_request("The request could not be read. Please try again.")
+            };
+            refusal(is_api, error)
+        }
     }
-    if text.starts_with("Args|") || text.starts_with("Deserialization|") {
-        parts.status = axum::http::StatusCode::BAD_REQUEST;
-    } else {
-        tracing::error!(body = %text, "server function failed");
+}
+
+/// `error` as a response: encoded as server functions encode it under
+/// `/api/` (so the page can read it), plain text elsewhere.
+fn refusal(is_api: bool, error: AppError) -> Response {
+    if !is_api {
+        return error.into_response();
     }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    let status = axum::http::StatusCode::from_u16(error.status())
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&error).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// A learner's own data as a JSON download (GET: it changes nothing).
-async fn export_account(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    use axum::http::StatusCode;
-    let Some(token) = auth::cookie_value(&headers, auth::SESSION_COOKIE) else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            "Please sign in to export your data.",
-        )
-            .into_response();
-    };
+async fn export_account(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
     let repo = &state.repo;
-    let user = match repo
-        .session_user(&auth::token_hash(&token), db::now())
-        .await
-    {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "Please sign in to export your data.",
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!("{e}");
-            return (StatusCode::SERVICE_UNAVAILABLE, "The service is busy.").into_response();
-        }
-    };
     let (modules, attempts) = match (
         repo.completed_modules(user.id).await,
         repo.attempts(user.id).await,
     ) {
         (Ok(m), Ok(a)) => (m, a),
-        (Err(e), _) | (_, Err(e)) => {
-            tracing::error!("{e}");
-            return (StatusCode::SERVICE_UNAVAILABLE, "The service is busy.").into_response();
-        }
+        (Err(e), _) | (_, Err(e)) => return auth::storage_error(e).into_response(),
     };
     let body = serde_json::json!({
-        "exported_at": db::now(),
+        "exported_at": state.now(),
         "account": {
             "name": user.name,
             "email": user.email,

@@ -8,16 +8,18 @@
 //! organisation or learner gets the same 403 whether it exists or not.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use super::current_user::CurrentUser;
 use super::repo::{RepoError, Repository, User};
-use super::{auth, db, AppState};
+use super::{auth, AppState};
 use crate::accounts::{Organisation, Role};
 use crate::content::store::ContentStore;
 use crate::content::Level;
+use crate::error::AppError;
 use crate::exam::analysis::{
     analyse, retirement_blocked, MarkedAttempt, QuestionInfo, QuestionStatus,
     DISCRIMINATION_METHOD, POINT_BISERIAL_METHOD,
@@ -65,11 +67,20 @@ impl ReportError {
         }
     }
 
-    /// As a server function error, with the same status.
-    pub fn into_server_error(self) -> leptos::prelude::ServerFnError {
-        match self {
+    /// As the app's error, with the same status.
+    pub fn into_server_error(self) -> AppError {
+        AppError::from(self)
+    }
+}
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> AppError {
+        match e {
+            ReportError::Forbidden(m) => AppError::Forbidden(m.into()),
+            ReportError::NotFound(m) => AppError::NotFound(m),
+            ReportError::Bad(m) => AppError::bad_request(m),
+            ReportError::Conflict(m) => AppError::Conflict(m),
             ReportError::Storage(e) => auth::storage_error(e),
-            e => auth::deny(e.status(), &e.to_string()),
         }
     }
 }
@@ -603,50 +614,8 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message.to_string(),
-    )
-        .into_response()
-}
-
-fn report_error(e: ReportError) -> Response {
-    if let ReportError::Storage(s) = &e {
-        tracing::error!("report: {s}");
-        return refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The service is busy. Try again in a moment.",
-        );
-    }
-    refuse(e.status(), &e.to_string())
-}
-
-/// The signed-in user from the session cookie, or the status and message
-/// refusing the download.
-async fn signed_in(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<User, (StatusCode, &'static str)> {
-    const SIGN_IN: &str = "Please sign in to download reports.";
-    let token = auth::cookie_value(headers, auth::SESSION_COOKIE)
-        .ok_or((StatusCode::UNAUTHORIZED, SIGN_IN))?;
-    match state
-        .repo
-        .session_user(&auth::token_hash(&token), db::now())
-        .await
-    {
-        Ok(Some(u)) => Ok(u),
-        Ok(None) => Err((StatusCode::UNAUTHORIZED, SIGN_IN)),
-        Err(e) => {
-            tracing::error!("report: {e}");
-            Err((
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is busy. Try again in a moment.",
-            ))
-        }
-    }
+fn refuse(e: impl Into<AppError>) -> Response {
+    e.into().into_response()
 }
 
 fn attachment(filename: &str, body: String) -> Response {
@@ -705,41 +674,33 @@ impl RangeQuery {
 
 async fn cohort_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    let user = match signed_in(&state, &headers).await {
-        Ok(u) => u,
-        Err((status, message)) => return refuse(status, message),
-    };
     let filter = q.filter();
     let range = match filter.range() {
         Ok(r) => r,
-        Err(m) => return refuse(StatusCode::BAD_REQUEST, &m),
+        Err(m) => return refuse(AppError::bad_request(m)),
     };
     match cohort(&*state.repo, &user, range).await {
         Ok(rows) => attachment(
             &format!("pacs-academy-cohort-{}.csv", file_part(&filter)),
             cohort_csv(&rows),
         ),
-        Err(e) => report_error(e),
+        Err(e) => refuse(e),
     }
 }
 
 async fn learners_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    let user = match signed_in(&state, &headers).await {
-        Ok(u) => u,
-        Err((status, message)) => return refuse(status, message),
-    };
     let filter = q.filter();
     let range = match filter.range() {
         Ok(r) => r,
-        Err(m) => return refuse(StatusCode::BAD_REQUEST, &m),
+        Err(m) => return refuse(AppError::bad_request(m)),
     };
     match organisation_learners(&*state.repo, &user, id, range).await {
         Ok((org, learners)) => attachment(
@@ -753,21 +714,17 @@ async fn learners_download(
             ),
             learners_csv(&learners),
         ),
-        Err(e) => report_error(e),
+        Err(e) => refuse(e),
     }
 }
 
 async fn learner_download(
     state: &AppState,
-    headers: &HeaderMap,
+    user: User,
     id: i64,
     table: &str,
     to_csv: fn(&LearnerDetail) -> String,
 ) -> Response {
-    let user = match signed_in(state, headers).await {
-        Ok(u) => u,
-        Err((status, message)) => return refuse(status, message),
-    };
     match learner_detail(
         &*state.repo,
         &state.content,
@@ -781,45 +738,41 @@ async fn learner_download(
             &format!("pacs-academy-learner-{id}-{table}.csv"),
             to_csv(&d),
         ),
-        Err(e) => report_error(e),
+        Err(e) => refuse(e),
     }
 }
 
 async fn learner_modules_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Response {
-    learner_download(&state, &headers, id, "modules", learner_modules_csv).await
+    learner_download(&state, user, id, "modules", learner_modules_csv).await
 }
 
 async fn learner_attempts_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Response {
-    learner_download(&state, &headers, id, "attempts", learner_attempts_csv).await
+    learner_download(&state, user, id, "attempts", learner_attempts_csv).await
 }
 
 async fn items_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    CurrentUser(user): CurrentUser,
     Query(q): Query<RangeQuery>,
 ) -> Response {
-    let user = match signed_in(&state, &headers).await {
-        Ok(u) => u,
-        Err((status, message)) => return refuse(status, message),
-    };
     let Some(level) = Level::from_slug(q.level.trim()) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
+        return refuse(AppError::invalid(
+            "level",
             "Say which exam: level=foundation or level=intermediate.",
-        );
+        ));
     };
     let filter = q.filter();
     let range = match filter.range() {
         Ok(r) => r,
-        Err(m) => return refuse(StatusCode::BAD_REQUEST, &m),
+        Err(m) => return refuse(AppError::bad_request(m)),
     };
     let exams = &state.exams;
     match item_report(
@@ -840,7 +793,7 @@ async fn items_download(
             ),
             items_csv(&report),
         ),
-        Err(e) => report_error(e),
+        Err(e) => refuse(e),
     }
 }
 
