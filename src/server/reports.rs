@@ -630,7 +630,7 @@ async fn signed_in(
     headers: &HeaderMap,
 ) -> Result<User, (StatusCode, &'static str)> {
     const SIGN_IN: &str = "Please sign in to download reports.";
-    let token = auth::cookie_value(headers, auth::SESSION_COOKIE)
+    let token = auth::session_token_from(headers, state.secure_cookies)
         .ok_or((StatusCode::UNAUTHORIZED, SIGN_IN))?;
     match state
         .repo
@@ -660,6 +660,8 @@ fn attachment(filename: &str, body: String) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
             ),
+            // Personal data: never kept by the browser or a shared cache.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         body,
     )
