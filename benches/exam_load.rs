@@ -77,6 +77,8 @@ struct Browser {
     http: Http,
     base: String,
     cookie: String,
+    /// The session's CSRF token (bound to it).
+    csrf: String,
 }
 
 impl Browser {
@@ -143,7 +145,7 @@ async fn candidate(browser: Browser, end: Instant) -> Outcome {
             "POST",
             "/api/exam/start",
             "application/x-www-form-urlencoded",
-            format!("csrf={CSRF}&level=foundation"),
+            format!("csrf={}&level=foundation", browser.csrf),
         ))
         .await
         .and_then(|b| {
@@ -187,7 +189,7 @@ async fn candidate(browser: Browser, end: Instant) -> Outcome {
         let choice = random_choice(kind, n);
         let flagged = rand::random_bool(0.1);
         let body = serde_json::json!({
-            "csrf": CSRF, "attempt_id": attempt, "item": item, "choice": choice, "flagged": flagged,
+            "csrf": browser.csrf, "attempt_id": attempt, "item": item, "choice": choice, "flagged": flagged,
         });
         let t = Instant::now();
         let saved = browser
@@ -337,6 +339,7 @@ async fn main() {
                 http: http.clone(),
                 base: base.clone(),
                 cookie: format!("pa_csrf={CSRF}; pa_session=load-{i}"),
+                csrf: pacs_academy::server::auth::csrf_for_session(&format!("load-{i}")),
             };
             tokio::spawn(candidate(browser, end))
         })

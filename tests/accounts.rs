@@ -11,9 +11,9 @@ use http_body_util::BodyExt;
 use pacs_academy::accounts::Role;
 use pacs_academy::content::Level;
 use pacs_academy::error::{AppError, MAX_REQUEST_BYTES};
-use pacs_academy::server::auth::{hash_password, token_hash};
+use pacs_academy::server::auth::{csrf_for_session, hash_password, token_hash, HashGate, THROTTLE};
 use pacs_academy::server::db::{now, Db};
-use pacs_academy::server::repo::{NewAttempt, NewUser, RepoError, Repository};
+use pacs_academy::server::repo::{NewAttempt, NewUser, RepoError, Repository, Reservation};
 use pacs_academy::server::{leptos_options, router, AppState, ServeConfig};
 use tower::ServiceExt;
 
@@ -180,26 +180,13 @@ async fn repository_round_trips() {
         .unwrap()
         .is_empty());
 
-    // Throttling counts by account and by address.
-    db.record_login_failure("jane@nhs.test", "10.0.0.1", t)
-        .await
-        .unwrap();
-    db.record_login_failure("x@nhs.test", "10.0.0.1", t)
-        .await
-        .unwrap();
-    assert_eq!(
-        db.login_failures_since("JANE@nhs.test", "10.0.0.1", t - 10)
+    // Throttling: see the tests of reserve_sign_in below.
+    assert!(matches!(
+        db.reserve_sign_in("jane@nhs.test", "10.0.0.1", t, &THROTTLE)
             .await
             .unwrap(),
-        (1, 2)
-    );
-    db.clear_login_failures("jane@nhs.test").await.unwrap();
-    assert_eq!(
-        db.login_failures_since("jane@nhs.test", "10.0.0.9", t - 10)
-            .await
-            .unwrap(),
-        (0, 0)
-    );
+        Reservation::Reserved(_)
+    ));
 
     // Deleting a user removes everything recorded with them.
     db.delete_user(jane.id).await.unwrap();
@@ -222,6 +209,9 @@ struct World {
     learner_b: i64,
     org_a: i64,
     trainer: i64,
+    admin: i64,
+    /// The app's password-hashing gate, to count verifications.
+    gate: Arc<HashGate>,
 }
 
 async fn world() -> World {
@@ -275,12 +265,16 @@ async fn world() -> World {
         secure_cookies: false,
         log_format: "pretty".into(),
     };
-    let state = AppState::new(
+    let mut state = AppState::new(
         leptos_options(&config),
         content.as_ref(),
         Arc::new(db.clone()),
         false,
     );
+    // Unoptimised Argon2 is slow: a long wait keeps these tests about
+    // behaviour, not about how fast the machine is.
+    let gate = Arc::new(HashGate::new(2, 256, std::time::Duration::from_secs(600)));
+    state.hashing = gate.clone();
     World {
         app: router(state),
         db,
@@ -289,6 +283,8 @@ async fn world() -> World {
         learner_b: ids[1],
         org_a,
         trainer: ids[2],
+        admin: ids[3],
+        gate,
     }
 }
 
@@ -300,18 +296,27 @@ enum Who {
     Admin,
 }
 
-fn cookie_for(who: Who) -> String {
-    let session = match who {
-        Who::Anonymous => None,
-        Who::Learner => Some("learner@a.test"),
-        Who::Trainer => Some("trainer@a.test"),
-        Who::Admin => Some("admin@x.test"),
+fn session_of(who: Who) -> Option<String> {
+    let email = match who {
+        Who::Anonymous => return None,
+        Who::Learner => "learner@a.test",
+        Who::Trainer => "trainer@a.test",
+        Who::Admin => "admin@x.test",
     };
+    Some(format!("token-{email}"))
+}
+
+fn cookie_for(who: Who) -> String {
     let mut c = format!("pa_csrf={CSRF}");
-    if let Some(email) = session {
-        c.push_str(&format!("; pa_session=token-{email}"));
+    if let Some(token) = session_of(who) {
+        c.push_str(&format!("; pa_session={token}"));
     }
     c
+}
+
+/// The CSRF token `who`'s pages carry: bound to the session once signed in.
+fn csrf_for(who: Who) -> String {
+    session_of(who).map_or_else(|| CSRF.to_string(), |t| csrf_for_session(&t))
 }
 
 async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String) {
@@ -334,7 +339,7 @@ fn post(path: &str, who: Who, form: &str) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
-        .body(Body::from(format!("csrf={CSRF}&{form}")))
+        .body(Body::from(format!("csrf={}&{form}", csrf_for(who))))
         .unwrap()
 }
 
@@ -512,13 +517,37 @@ async fn csrf_is_enforced() {
         )))
         .unwrap();
     assert_eq!(send(&w.app, req).await.0, StatusCode::FORBIDDEN);
+    // The browser's CSRF cookie token, or another session's token, is not
+    // this session's.
+    for other in [CSRF.to_string(), csrf_for(Who::Trainer)] {
+        let req = Request::post("/api/progress/complete")
+            .header(header::COOKIE, cookie_for(Who::Learner))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={other}&{form}")))
+            .unwrap();
+        assert_eq!(send(&w.app, req).await.0, StatusCode::FORBIDDEN);
+    }
+    // This session's own token is accepted.
+    let req = Request::post("/api/progress/complete")
+        .header(header::COOKIE, cookie_for(Who::Learner))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={}&level=foundation&slug=imaging-landscape&complete=false",
+            csrf_for(Who::Learner)
+        )))
+        .unwrap();
+    let (status, body) = send(&w.app, req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     // From another site, even with the right token.
     let req = Request::post("/api/progress/complete")
         .header(header::COOKIE, cookie_for(Who::Learner))
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "https://evil.example")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={CSRF}&{form}")))
+        .body(Body::from(format!(
+            "csrf={}&{form}",
+            csrf_for(Who::Learner)
+        )))
         .unwrap();
     let (status, body) = send(&w.app, req).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -553,9 +582,10 @@ async fn pages_set_a_csrf_cookie_and_session_cookies_are_safe() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    // Signing in sets an HttpOnly, SameSite session cookie (Secure behind https).
+    // Signing in sets an HttpOnly, SameSite session cookie (Secure and
+    // `__Host-` prefixed behind https).
     let req = Request::post("/api/account/sign_in")
-        .header(header::COOKIE, cookie_for(Who::Anonymous))
+        .header(header::COOKIE, format!("__Host-pa_csrf={CSRF}"))
         .header("x-forwarded-proto", "https")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(format!(
@@ -572,7 +602,7 @@ async fn pages_set_a_csrf_cookie_and_session_cookies_are_safe() {
         .collect();
     let session = cookies
         .iter()
-        .find(|c| c.starts_with("pa_session="))
+        .find(|c| c.starts_with("__Host-pa_session="))
         .expect("session cookie");
     for attr in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(session.contains(attr), "{session} lacks {attr}");
@@ -615,7 +645,10 @@ async fn sign_up_reports_each_bad_field_and_duplicates() {
         )),
     )
     .await;
-    assert!(body.contains("already exists"), "{body}");
+    assert!(
+        body.contains("could not create an account with these details"),
+        "{body}"
+    );
     let (_, body) = send(
         &w.app,
         signup(format!(
@@ -862,4 +895,713 @@ async fn exercise_answers_are_graded_and_recorded_by_the_server() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+// ---- Sign-in throttling, hashing load, sessions (issue 12) -------------
+
+/// A sign-in from `address`, anonymous, over plain http.
+fn sign_in_from(address: &str, email: &str, password: &str) -> Request<Body> {
+    let mut req = Request::post("/api/account/sign_in")
+        .header(header::COOKIE, cookie_for(Who::Anonymous))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={CSRF}&email={}&password={}",
+            form_value(email),
+            form_value(password)
+        )))
+        .unwrap();
+    let ip: std::net::IpAddr = address.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+            ip, 40000,
+        )));
+    req
+}
+
+async fn failures_recorded(db: &Db) -> i64 {
+    sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM login_failures")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .0
+}
+
+#[tokio::test]
+async fn parallel_guesses_are_verified_at_most_the_limit() {
+    let w = world().await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let app = w.app.clone();
+            tokio::spawn(async move {
+                send(
+                    &app,
+                    sign_in_from("10.0.0.66", "learner@a.test", &format!("guess number {i}")),
+                )
+                .await
+            })
+        })
+        .collect();
+    let (mut wrong, mut throttled) = (0, 0);
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body.contains("not right") {
+            wrong += 1;
+        } else if body.contains("Too many failed sign-ins") {
+            throttled += 1;
+        } else {
+            panic!("unexpected answer: {body}");
+        }
+    }
+    let limit = THROTTLE.free_failures as u64;
+    assert_eq!(w.gate.runs(), limit, "passwords verified");
+    assert_eq!((wrong, throttled), (limit, 20 - limit));
+    assert_eq!(failures_recorded(&w.db).await, limit as i64);
+}
+
+#[tokio::test]
+async fn a_sign_in_flood_is_bounded_and_refused_with_a_clear_503() {
+    let mut w = world().await;
+    // One job at a time, two queued: the rest are refused at once.
+    let gate = Arc::new(HashGate::new(1, 2, std::time::Duration::from_secs(600)));
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: String::new(),
+        content_dir: content.into(),
+        site_root: "target/site".into(),
+        secure_cookies: false,
+        log_format: "pretty".into(),
+    };
+    let mut state = AppState::new(
+        leptos_options(&config),
+        content.as_ref(),
+        Arc::new(w.db.clone()),
+        false,
+    );
+    state.hashing = gate.clone();
+    w.app = router(state);
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let app = w.app.clone();
+            tokio::spawn(async move {
+                let res = app
+                    .oneshot(sign_in_from(
+                        &format!("10.1.0.{i}"),
+                        &format!("nobody{i}@x.test"),
+                        "bogus password",
+                    ))
+                    .await
+                    .unwrap();
+                let retry = res
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap().to_string());
+                let status = res.status();
+                let body = res.into_body().collect().await.unwrap().to_bytes();
+                (status, retry, String::from_utf8_lossy(&body).into_owned())
+            })
+        })
+        .collect();
+    let mut refused = 0u64;
+    for t in tasks {
+        let (status, retry, body) = t.await.unwrap();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            refused += 1;
+            assert!(
+                body.contains("Too many people are signing in right now"),
+                "{body}"
+            );
+            assert_eq!(retry.as_deref(), Some("5"));
+        } else {
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(body.contains("not right"), "{body}");
+        }
+    }
+    assert!(refused > 0, "a flood of 30 with room for 3 refuses some");
+    assert_eq!(gate.runs() + refused, 30);
+    assert_eq!(gate.peak(), 1, "never more than one hash at once");
+    // A refused attempt was never a guess: only verified ones count.
+    assert_eq!(failures_recorded(&w.db).await, gate.runs() as i64);
+}
+
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_owner_out() {
+    let w = world().await;
+    for i in 0..7 {
+        let (_, body) = send(
+            &w.app,
+            sign_in_from("10.0.0.66", "learner@a.test", &format!("guess {i}")),
+        )
+        .await;
+        assert!(
+            body.contains("not right") || body.contains("Too many failed sign-ins"),
+            "{body}"
+        );
+    }
+    // The attacker's address is held off, even with the right password...
+    let (_, body) = send(
+        &w.app,
+        sign_in_from("10.0.0.66", "learner@a.test", PASSWORD),
+    )
+    .await;
+    assert!(body.contains("Too many failed sign-ins"), "{body}");
+    // ...but the owner, elsewhere, signs in.
+    let (status, body) = send(&w.app, sign_in_from("10.0.0.1", "learner@a.test", PASSWORD)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"ok\":true"), "{body}");
+    // And the owner's success does not clear the attacker's failures.
+    let (_, body) = send(
+        &w.app,
+        sign_in_from("10.0.0.66", "learner@a.test", PASSWORD),
+    )
+    .await;
+    assert!(body.contains("Too many failed sign-ins"), "{body}");
+}
+
+#[tokio::test]
+async fn reservations_wait_longer_after_each_failure_and_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(&dir).await;
+    let r = THROTTLE;
+    let t = 1_000_000;
+    let reserve = |at: i64| {
+        let db = db.clone();
+        async move {
+            db.reserve_sign_in("jane@nhs.test", "10.0.0.66", at, &THROTTLE)
+                .await
+                .unwrap()
+        }
+    };
+    for i in 0..r.free_failures {
+        assert!(matches!(
+            reserve(t + i as i64).await,
+            Reservation::Reserved(_)
+        ));
+    }
+    let last = t + r.free_failures as i64 - 1;
+    assert_eq!(
+        reserve(last + 1).await,
+        Reservation::Refused {
+            retry_at: last + 60
+        }
+    );
+    assert!(matches!(reserve(last + 60).await, Reservation::Reserved(_)));
+    assert_eq!(
+        reserve(last + 61).await,
+        Reservation::Refused {
+            retry_at: last + 60 + 120
+        }
+    );
+    assert!(matches!(
+        reserve(last + 180).await,
+        Reservation::Reserved(_)
+    ));
+    assert_eq!(
+        reserve(last + 181).await,
+        Reservation::Refused {
+            retry_at: last + 180 + 240
+        }
+    );
+    // Another address, or another account, is not affected.
+    assert!(matches!(
+        db.reserve_sign_in("jane@nhs.test", "10.0.0.1", last + 181, &r)
+            .await
+            .unwrap(),
+        Reservation::Reserved(_)
+    ));
+    assert!(matches!(
+        db.reserve_sign_in("tom@nhs.test", "10.0.0.66", last + 181, &r)
+            .await
+            .unwrap(),
+        Reservation::Reserved(_)
+    ));
+    // A success settles only its own (account, address).
+    let Reservation::Reserved(id) = db
+        .reserve_sign_in("jane@nhs.test", "10.0.0.2", last + 182, &r)
+        .await
+        .unwrap()
+    else {
+        panic!("reserved")
+    };
+    db.sign_in_succeeded(id, "jane@nhs.test", "10.0.0.2")
+        .await
+        .unwrap();
+    assert!(matches!(
+        reserve(last + 183).await,
+        Reservation::Refused { .. }
+    ));
+    // The hourly clean-up forgets failures older than the window.
+    let later = last + r.window + 200;
+    assert!(db.purge_throttle_records(later - r.window).await.unwrap() >= 8);
+    assert_eq!(failures_recorded(&db).await, 0);
+    assert!(matches!(reserve(later).await, Reservation::Reserved(_)));
+}
+
+#[tokio::test]
+async fn one_address_spraying_many_accounts_hits_a_ceiling() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(&dir).await;
+    let t = 2_000_000;
+    for i in 0..THROTTLE.address_ceiling {
+        let got = db
+            .reserve_sign_in(&format!("user{i}@nhs.test"), "10.9.9.9", t, &THROTTLE)
+            .await
+            .unwrap();
+        assert!(matches!(got, Reservation::Reserved(_)), "{i}");
+    }
+    assert_eq!(
+        db.reserve_sign_in("fresh@nhs.test", "10.9.9.9", t + 1, &THROTTLE)
+            .await
+            .unwrap(),
+        Reservation::Refused {
+            retry_at: t + THROTTLE.address_window
+        }
+    );
+    assert!(matches!(
+        db.reserve_sign_in("fresh@nhs.test", "10.9.9.8", t + 1, &THROTTLE)
+            .await
+            .unwrap(),
+        Reservation::Reserved(_)
+    ));
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address_atomically() {
+    let w = world().await;
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let db = w.db.clone();
+            tokio::spawn(async move {
+                db.reserve_sign_up("10.2.0.1", now(), &THROTTLE)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut granted = 0;
+    for t in tasks {
+        granted += u32::from(t.await.unwrap());
+    }
+    assert_eq!(granted, THROTTLE.sign_ups_per_address);
+    let sign_up = |address: &str, email: &str| {
+        let mut req = Request::post("/api/account/sign_up")
+            .header(header::COOKIE, cookie_for(Who::Anonymous))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={CSRF}&name=Jane&email={}&organisation={}&password=violet+harbour+pencil",
+                form_value(email),
+                w.org_a
+            )))
+            .unwrap();
+        let ip: std::net::IpAddr = address.parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                ip, 40000,
+            )));
+        req
+    };
+    let (_, body) = send(&w.app, sign_up("10.2.0.1", "jane@x.test")).await;
+    assert!(
+        body.contains("Too many accounts have been created from here"),
+        "{body}"
+    );
+    assert!(w.db.user_by_email("jane@x.test").await.unwrap().is_none());
+    assert_eq!(w.gate.runs(), 0, "refused before hashing");
+    let (_, body) = send(&w.app, sign_up("10.2.0.2", "jane@x.test")).await;
+    assert!(body.contains("\"ok\":true"), "{body}");
+    // A taken address gets a message that names no field and no account.
+    let (_, body) = send(&w.app, sign_up("10.2.0.3", "learner@a.test")).await;
+    assert!(
+        body.contains("could not create an account with these details"),
+        "{body}"
+    );
+    assert!(!body.contains("\"email\""), "{body}");
+    assert!(!body.contains("already exists"), "{body}");
+}
+
+fn cache_control_of(res: &axum::response::Response) -> String {
+    res.headers()
+        .get(header::CACHE_CONTROL)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn signed_in_pages_and_personal_downloads_are_not_stored() {
+    let w = world().await;
+    for (path, who) in [
+        ("/dashboard", Who::Learner),
+        ("/exams/results/1", Who::Learner),
+        ("/certificates/ABCD-EFGH", Who::Learner),
+        ("/account", Who::Learner),
+        ("/account/export.json", Who::Learner),
+        ("/api/dashboard", Who::Learner),
+        ("/trainer/report.csv", Who::Trainer),
+        ("/foundation", Who::Learner),
+    ] {
+        let res = w.app.clone().oneshot(get(path, who)).await.unwrap();
+        assert_eq!(cache_control_of(&res), "private, no-store", "{path}");
+    }
+    let res = w
+        .app
+        .clone()
+        .oneshot(get("/foundation", Who::Anonymous))
+        .await
+        .unwrap();
+    assert_eq!(cache_control_of(&res), "no-cache");
+    // Signing in answers with a session cookie: not stored either.
+    let res = w
+        .app
+        .clone()
+        .oneshot(sign_in_from("10.0.0.1", "learner@a.test", PASSWORD))
+        .await
+        .unwrap();
+    assert_eq!(cache_control_of(&res), "private, no-store");
+}
+
+async fn session_count(db: &Db, user: i64) -> i64 {
+    sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM sessions WHERE user_id = ?")
+        .bind(user)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .0
+}
+
+fn new_session_token(res: &axum::response::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_sign_out_ends_them_all() {
+    let w = world().await;
+    // A token planted in the browser before sign-in is worthless after it.
+    let planted = "planted-token";
+    w.db.create_session(&token_hash(planted), w.learner_a, now(), now() + 3600)
+        .await
+        .unwrap();
+    let mut req = sign_in_from("10.0.0.1", "learner@a.test", PASSWORD);
+    req.headers_mut().insert(
+        header::COOKIE,
+        format!("pa_csrf={CSRF}; pa_session={planted}")
+            .parse()
+            .unwrap(),
+    );
+    *req.body_mut() = Body::from(format!(
+        "csrf={}&email=learner%40a.test&password={}",
+        csrf_for_session(planted),
+        form_value(PASSWORD)
+    ));
+    let res = w.app.clone().oneshot(req).await.unwrap();
+    let fresh = new_session_token(&res, "pa_session").expect("a new session cookie");
+    assert_ne!(fresh, planted);
+    assert!(w
+        .db
+        .session_user(&token_hash(planted), now())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(w
+        .db
+        .session_user(&token_hash(&fresh), now())
+        .await
+        .unwrap()
+        .is_some());
+    // The learner has the world's session, another browser's, and this one.
+    w.db.create_session(
+        &token_hash("other-browser"),
+        w.learner_a,
+        now(),
+        now() + 3600,
+    )
+    .await
+    .unwrap();
+    assert_eq!(session_count(&w.db, w.learner_a).await, 3);
+    let sign_out = Request::post("/api/account/sign_out")
+        .header(
+            header::COOKIE,
+            format!("pa_csrf={CSRF}; pa_session={fresh}"),
+        )
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", csrf_for_session(&fresh))))
+        .unwrap();
+    let (status, body) = send(&w.app, sign_out).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        session_count(&w.db, w.learner_a).await,
+        0,
+        "signed out everywhere"
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_ends_other_sessions_and_renews_this_one() {
+    let w = world().await;
+    w.db.create_session(
+        &token_hash("other-browser"),
+        w.learner_a,
+        now(),
+        now() + 3600,
+    )
+    .await
+    .unwrap();
+    let res = w
+        .app
+        .clone()
+        .oneshot(post(
+            "/api/account/password",
+            Who::Learner,
+            &format!(
+                "current={}&new_password=another+long+phrase",
+                form_value(PASSWORD)
+            ),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let fresh = new_session_token(&res, "pa_session").expect("a new session cookie");
+    assert!(w
+        .db
+        .session_user(&token_hash("other-browser"), now())
+        .await
+        .unwrap()
+        .is_none());
+    assert!(w
+        .db
+        .session_user(&token_hash("token-learner@a.test"), now())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        w.db.session_user(&token_hash(&fresh), now())
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(w.learner_a)
+    );
+    assert_eq!(session_count(&w.db, w.learner_a).await, 1);
+}
+
+#[tokio::test]
+async fn a_role_change_ends_the_users_sessions() {
+    let w = world().await;
+    let (status, body) = send(
+        &w.app,
+        post(
+            "/api/admin/role",
+            Who::Admin,
+            &format!("user_id={}&role=trainer", w.learner_a),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(session_count(&w.db, w.learner_a).await, 0);
+    assert_eq!(
+        send(&w.app, get("/api/dashboard", Who::Learner)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn idle_sessions_end_and_use_renews_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(&dir).await;
+    let hash = hash_password(PASSWORD).unwrap();
+    let mut ids = Vec::new();
+    for (email, role) in [("l@x.test", Role::Learner), ("a@x.test", Role::Admin)] {
+        let u = db
+            .create_user(NewUser {
+                email,
+                name: email,
+                organisation_id: None,
+                role,
+                password_hash: &hash,
+            })
+            .await
+            .unwrap();
+        ids.push(u.id);
+    }
+    let t = now();
+    db.create_session("learner", ids[0], t, t + 86_400)
+        .await
+        .unwrap();
+    db.create_session("admin", ids[1], t, t + 86_400)
+        .await
+        .unwrap();
+    // 40 minutes on: the learner is still in (and renewed), the admin is out.
+    assert!(db
+        .session_user("learner", t + 40 * 60)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(db
+        .session_user("admin", t + 40 * 60)
+        .await
+        .unwrap()
+        .is_none());
+    // Used at +40 min, so still valid at +150 min (110 min idle)...
+    assert!(db
+        .session_user("learner", t + 150 * 60)
+        .await
+        .unwrap()
+        .is_some());
+    // ...and gone after more than 2 hours without use.
+    assert!(db
+        .session_user("learner", t + 150 * 60 + 2 * 3600 + 1)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        db.purge_expired_sessions(t + 150 * 60 + 2 * 3600 + 1)
+            .await
+            .unwrap(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_leave_one() {
+    let w = world().await;
+    let hash = hash_password(PASSWORD).unwrap();
+    let second =
+        w.db.create_user(NewUser {
+            email: "admin2@x.test",
+            name: "Second Admin",
+            organisation_id: None,
+            role: Role::Admin,
+            password_hash: &hash,
+        })
+        .await
+        .unwrap();
+    w.db.create_session(&token_hash("token-admin2"), second.id, now(), now() + 3600)
+        .await
+        .unwrap();
+    let demote = |session: String, target: i64| {
+        Request::post("/api/admin/role")
+            .header(
+                header::COOKIE,
+                format!("pa_csrf={CSRF}; pa_session={session}"),
+            )
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={}&user_id={target}&role=learner",
+                csrf_for_session(&session)
+            )))
+            .unwrap()
+    };
+    let a = demote(session_of(Who::Admin).unwrap(), second.id);
+    let b = demote("token-admin2".to_string(), w.admin);
+    let (ra, rb) = tokio::join!(send(&w.app, a), send(&w.app, b));
+    let ok = [&ra, &rb].iter().filter(|r| r.0 == StatusCode::OK).count();
+    assert_eq!(ok, 1, "{ra:?} {rb:?}");
+    assert_eq!(w.db.count_admins().await.unwrap(), 1);
+    // In the repository too, whoever asks first wins and the other is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(&dir).await;
+    let mut admins = Vec::new();
+    for email in ["x@x.test", "y@x.test"] {
+        admins.push(
+            db.create_user(NewUser {
+                email,
+                name: email,
+                organisation_id: None,
+                role: Role::Admin,
+                password_hash: &hash,
+            })
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    let (x, y) = tokio::join!(
+        db.set_role(admins[0], Role::Learner),
+        db.delete_user(admins[1])
+    );
+    assert!(x.is_ok() != y.is_ok(), "{x:?} {y:?}");
+    assert!(matches!(x.err().or(y.err()), Some(RepoError::Conflict(_))));
+    assert_eq!(db.count_admins().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn https_uses_host_cookies_hsts_and_checks_the_origin_scheme() {
+    let w = world().await;
+    let mut req = sign_in_from("10.0.0.1", "learner@a.test", PASSWORD);
+    req.headers_mut()
+        .insert("x-forwarded-proto", "https".parse().unwrap());
+    req.headers_mut().insert(
+        header::COOKIE,
+        format!("__Host-pa_csrf={CSRF}").parse().unwrap(),
+    );
+    let res = w.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .unwrap(),
+        "max-age=31536000; includeSubDomains"
+    );
+    let token = new_session_token(&res, "__Host-pa_session").expect("__Host- session cookie");
+    let session = |cookie: String| {
+        Request::get("/api/session")
+            .header(header::COOKIE, cookie)
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, body) = send(&w.app, session(format!("__Host-pa_session={token}"))).await;
+    assert!(body.contains("learner@a.test"), "{body}");
+    // Over https the plain name is not a session (it could be planted).
+    let (_, body) = send(&w.app, session(format!("pa_session={token}"))).await;
+    assert!(!body.contains("learner@a.test"), "{body}");
+    // A download reads the same cookie.
+    let res = w
+        .app
+        .clone()
+        .oneshot(
+            Request::get("/account/export.json")
+                .header(header::COOKIE, format!("__Host-pa_session={token}"))
+                .header("x-forwarded-proto", "https")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Plain http: no HSTS.
+    let res = w
+        .app
+        .clone()
+        .oneshot(get("/foundation", Who::Anonymous))
+        .await
+        .unwrap();
+    assert!(res
+        .headers()
+        .get(header::STRICT_TRANSPORT_SECURITY)
+        .is_none());
+    // An http page of the same host posting to the https site is refused.
+    let req = Request::post("/api/progress/complete")
+        .header(
+            header::COOKIE,
+            format!("__Host-pa_csrf={CSRF}; __Host-pa_session={token}"),
+        )
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header("x-forwarded-proto", "https")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={}&level=foundation&slug=imaging-landscape&complete=true",
+            csrf_for_session(&token)
+        )))
+        .unwrap();
+    let (status, body) = send(&w.app, req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("another site"), "{body}");
 }

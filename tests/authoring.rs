@@ -119,14 +119,30 @@ enum Who {
     Learner,
 }
 
-fn cookie(who: Who) -> String {
+fn session_of(who: Who) -> Option<String> {
     let email = match who {
-        Who::Anonymous => return format!("pa_csrf={CSRF}"),
+        Who::Anonymous => return None,
         Who::Ann => "ann@a.test",
         Who::Ben => "ben@a.test",
         Who::Learner => "lee@a.test",
     };
-    format!("pa_csrf={CSRF}; pa_session=token-{email}")
+    Some(format!("token-{email}"))
+}
+
+fn cookie(who: Who) -> String {
+    match session_of(who) {
+        Some(token) => format!("pa_csrf={CSRF}; pa_session={token}"),
+        None => format!("pa_csrf={CSRF}"),
+    }
+}
+
+/// `who`'s CSRF token: bound to the session once signed in. A body's
+/// `"csrf": CSRF` stands for it.
+fn csrf_of(who: Who) -> String {
+    session_of(who).map_or_else(
+        || CSRF.to_string(),
+        |t| pacs_academy::server::auth::csrf_for_session(&t),
+    )
 }
 
 async fn send(w: &World, req: Request<Body>) -> (StatusCode, String) {
@@ -143,7 +159,10 @@ fn get(path: &str, who: Who) -> Request<Body> {
         .unwrap()
 }
 
-fn post_json(path: &str, who: Who, body: Value) -> Request<Body> {
+fn post_json(path: &str, who: Who, mut body: Value) -> Request<Body> {
+    if body["csrf"] == CSRF {
+        body["csrf"] = Value::String(csrf_of(who));
+    }
     Request::post(path)
         .header(header::COOKIE, cookie(who))
         .header(header::CONTENT_TYPE, "application/json")
@@ -159,7 +178,7 @@ fn post_form(path: &str, who: Who, form: &str) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
-        .body(Body::from(format!("csrf={CSRF}&{form}")))
+        .body(Body::from(format!("csrf={}&{form}", csrf_of(who))))
         .unwrap()
 }
 

@@ -97,6 +97,16 @@ fn cookie(who: &str) -> String {
     format!("pa_csrf={CSRF}; pa_session=token-{who}")
 }
 
+/// The CSRF token of `who`'s session (bound to it): what `CSRF` stands for
+/// in these tests once signed in.
+fn csrf_of(who: &str, csrf: &str) -> String {
+    if csrf == CSRF {
+        pacs_academy::server::auth::csrf_for_session(&format!("token-{who}"))
+    } else {
+        csrf.to_string()
+    }
+}
+
 impl World {
     async fn send(&self, req: Request<Body>) -> (StatusCode, String) {
         let res = self.app.clone().oneshot(req).await.unwrap();
@@ -122,7 +132,7 @@ impl World {
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::HOST, "localhost")
                 .header(header::ORIGIN, "http://localhost")
-                .body(Body::from(format!("csrf={CSRF}&{form}")))
+                .body(Body::from(format!("csrf={}&{form}", csrf_of(who, CSRF))))
                 .unwrap(),
         )
         .await
@@ -137,7 +147,7 @@ impl World {
         choice: &[usize],
     ) -> (StatusCode, String) {
         let body = serde_json::json!({
-            "csrf": csrf, "attempt_id": attempt, "item": item, "choice": choice, "flagged": item.is_multiple_of(7),
+            "csrf": csrf_of(who, csrf), "attempt_id": attempt, "item": item, "choice": choice, "flagged": item.is_multiple_of(7),
         });
         self.send(
             Request::post("/api/exam/save")

@@ -686,7 +686,9 @@ async fn extra_time_through_the_page_checks_csrf_and_organisation() {
             .unwrap();
     let before = open[0].deadline;
     let form = |id: i64, minutes: &str| {
-        format!("csrf={CSRF}&learner_id={id}&level=foundation&minutes={minutes}")
+        // The trainer's session-bound CSRF token.
+        let csrf = pacs_academy::server::auth::csrf_for_session("token-trainer@a.test");
+        format!("csrf={csrf}&learner_id={id}&level=foundation&minutes={minutes}")
     };
     let r = post(
         app,

@@ -33,20 +33,14 @@ pub async fn change_password(
             message: problem,
         }]));
     }
-    let hash = auth::hash_password_blocking(new_password)
-        .await
-        .map_err(|e| AppError::internal(format!("cannot hash password: {e}")))?;
+    let hash = auth::hash_password_blocking(new_password).await?;
     state
         .repo
         .set_password_hash(user.id, &hash)
         .await
         .map_err(auth::storage_error)?;
-    // Other browsers signed in with the old password are signed out.
-    state
-        .repo
-        .delete_sessions_of(user.id, auth::current_session_hash().as_deref())
-        .await
-        .map_err(auth::storage_error)?;
+    // Every session made with the old password ends; this browser gets a new token.
+    auth::rotate_session(user.id).await?;
     Ok(FormResult::success(
         "Your password has been changed. Other devices have been signed out.",
     ))
@@ -91,11 +85,17 @@ pub async fn delete_account(
             "You are the only administrator. Make someone else an administrator first.",
         ));
     }
-    state
-        .repo
-        .delete_user(user.id)
-        .await
-        .map_err(auth::storage_error)?;
+    // The check above gives the message; this one (in the same statement as
+    // the delete) holds when two administrators delete themselves at once.
+    match state.repo.delete_user(user.id).await {
+        Ok(()) => {}
+        Err(crate::server::repo::RepoError::Conflict(_)) => {
+            return Ok(FormResult::failure(
+                "You are the only administrator. Make someone else an administrator first.",
+            ))
+        }
+        Err(e) => return Err(auth::storage_error(e)),
+    }
     auth::end_session().await?;
     tracing::info!(user = user.id, "account deleted");
     Ok(FormResult::success(

@@ -93,14 +93,18 @@ pub async fn set_user_role(csrf: String, user_id: i64, role: String) -> Result<(
             "You cannot remove your own administrator role.",
         ));
     }
-    auth::state()?
-        .repo
-        .set_role(user_id, role)
+    let repo = auth::state()?.repo;
+    repo.set_role(user_id, role).await.map_err(|e| match e {
+        crate::server::repo::RepoError::NotFound => AppError::not_found("No such user."),
+        crate::server::repo::RepoError::Conflict(_) => AppError::conflict(
+            "PACS Academy must keep at least one administrator. Make someone else an administrator first.",
+        ),
+        e => auth::storage_error(e),
+    })?;
+    // A changed role starts from a fresh sign-in: the user's sessions end.
+    repo.delete_sessions_of(user_id, None)
         .await
-        .map_err(|e| match e {
-            crate::server::repo::RepoError::NotFound => AppError::not_found("No such user."),
-            e => auth::storage_error(e),
-        })
+        .map_err(auth::storage_error)
 }
 
 #[server(endpoint = "admin/assign")]

@@ -1,4 +1,5 @@
-//! Sign in, with throttling of repeated failures.
+//! Sign in, with throttling of repeated failures per (account, address)
+//! reserved before the password is verified.
 
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -15,6 +16,7 @@ pub async fn sign_in(
     password: String,
 ) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
+    use crate::server::repo::Reservation;
     use crate::server::auth;
     auth::check_csrf(&csrf)?;
     let email = email.trim().to_lowercase();
@@ -38,17 +40,28 @@ pub async fn sign_in(
     let repo = &state.repo;
     let address = auth::client_address();
     let now = state.now();
-    let (by_account, by_address) = repo
-        .login_failures_since(&email, &address, now - auth::THROTTLE_SECONDS)
+    // The attempt is recorded before the password is checked, in the same
+    // statement that counts earlier ones: parallel guesses cannot all pass
+    // a check that none of them has been counted by yet.
+    let reservation = match repo
+        .reserve_sign_in(&email, &address, now, &auth::THROTTLE)
         .await
-        .map_err(auth::storage_error)?;
-    if by_account >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS
+        .map_err(auth::storage_error)?
     {
-        tracing::warn!(%address, "sign-in throttled");
-        return Ok(FormResult::failure(
-            "Too many failed sign-ins. For your security, wait 15 minutes before trying again.",
-        ));
-    }
+        Reservation::Reserved(id) => id,
+        Reservation::Refused { retry_at } => {
+            tracing::warn!(%address, "sign-in throttled");
+            let minutes = ((retry_at - now).max(1) + 59) / 60;
+            let wait = if minutes == 1 {
+                "a minute".to_string()
+            } else {
+                format!("{minutes} minutes")
+            };
+            return Ok(FormResult::failure(format!(
+                "Too many failed sign-ins. For your security, wait {wait} before trying again."
+            )));
+        }
+    };
     let found = repo
         .user_by_email(&email)
         .await
@@ -57,24 +70,29 @@ pub async fn sign_in(
         Some((u, h)) => (Some(u), h),
         None => (None, auth::DUMMY_HASH.clone()),
     };
-    let verified = auth::verify_password_blocking(password, hash).await;
+    let verified = match auth::verify_password_blocking(password, hash).await {
+        Ok(v) => v,
+        Err(busy) => {
+            // Not a guess: the password was never checked.
+            repo.release_sign_in(reservation)
+                .await
+                .map_err(auth::storage_error)?;
+            return Err(busy);
+        }
+    };
     match user {
         Some(user) if verified => {
-            repo.clear_login_failures(&email)
+            repo.sign_in_succeeded(reservation, &email, &address)
                 .await
                 .map_err(auth::storage_error)?;
             auth::start_session(user.id).await?;
             tracing::info!(user = user.id, "signed in");
             Ok(FormResult::success("Signed in."))
         }
-        _ => {
-            repo.record_login_failure(&email, &address, now)
-                .await
-                .map_err(auth::storage_error)?;
-            Ok(FormResult::failure(
-                "The email address or password is not right. Check them and try again.",
-            ))
-        }
+        // The reservation stays as the failure.
+        _ => Ok(FormResult::failure(
+            "The email address or password is not right. Check them and try again.",
+        )),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Create a learner account.
+//! Create a learner account (throttled per address; see the README's
+//! Accounts section for what the answer to a taken address reveals).
 
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -68,9 +69,21 @@ pub async fn sign_up(
     if !errors.is_empty() {
         return Ok(FormResult::invalid(errors));
     }
-    let hash = auth::hash_password_blocking(password)
+    // Counted before hashing, in one statement with the check, so parallel
+    // sign-ups from one address cannot all pass it.
+    if !repo
+        .reserve_sign_up(&auth::client_address(), state.now(), &auth::THROTTLE)
         .await
-        .map_err(|e| AppError::internal(format!("cannot hash password: {e}")))?;
+        .map_err(auth::storage_error)?
+    {
+        tracing::warn!("sign-up throttled");
+        return Ok(FormResult::failure(
+            "Too many accounts have been created from here in the last hour. Try again later, or ask your trainer for help.",
+        ));
+    }
+    // Hashed before the email is looked up, so a taken address costs as
+    // long as a new one.
+    let hash = auth::hash_password_blocking(password).await?;
     let user = match repo
         .create_user(NewUser {
             email: &email,
@@ -82,12 +95,12 @@ pub async fn sign_up(
         .await
     {
         Ok(u) => u,
+        // Not tied to the email field, and no different in time; the
+        // README's Accounts section says what this does and does not hide.
         Err(RepoError::Conflict(_)) => {
-            return Ok(FormResult::invalid(vec![FieldError {
-                field: "email".into(),
-                message: "An account with this email address already exists. Sign in instead."
-                    .into(),
-            }]))
+            return Ok(FormResult::failure(
+                "We could not create an account with these details. If you already have an account, sign in instead; if you have forgotten its password, ask your trainer or an administrator to reset it.",
+            ))
         }
         Err(e) => return Err(auth::storage_error(e)),
     };

@@ -2,15 +2,31 @@
 //!
 //! - Passwords: Argon2id (m = 19 MiB, t = 2, p = 1), at least 12 characters,
 //!   checked against a list of common passwords (NCSC guidance).
+//!   Hashing and verifying run on the blocking pool behind a [`HashGate`]:
+//!   at most one job per core at a time, a short queue, and a clear 503
+//!   beyond it, so a flood of sign-ins cannot exhaust memory or starve
+//!   the rest of the site.
+//! - Sign-in attempts are reserved in the database before the password is
+//!   verified (see [`Repository::reserve_sign_in`]) and throttled per
+//!   (account, address) with growing delays; sign-ups per address.
 //! - Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie
-//!   (Secure over https); the database keeps only its SHA-256.
-//! - CSRF: state-changing requests must come from this site (Origin and
-//!   Sec-Fetch-Site) and carry the per-browser token from the `pa_csrf`
-//!   cookie in a form field.
+//!   (`__Host-` prefixed and Secure over https); the database keeps only its
+//!   SHA-256. A new token at every sign-in; signing out or changing the
+//!   password ends every session of the account. Sessions end after
+//!   [`SESSION_SECONDS`] or when idle (see `repo::SESSION_IDLE_SECONDS`).
+//! - CSRF: state-changing requests must come from this site (Origin with
+//!   scheme, host and port, or Sec-Fetch-Site) and carry a token in a form
+//!   field. A signed-in browser's token is derived from its session token
+//!   ([`csrf_for_session`]), so it is bound to that session and changes
+//!   with it; before sign-in it is the random token of the CSRF cookie.
+//!
+//! [`Repository::reserve_sign_in`]: super::repo::Repository::reserve_sign_in
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -25,18 +41,39 @@ use sha2::{Digest, Sha256};
 
 use super::current_user::{CurrentUser, OptionalUser};
 use super::db::now;
-use super::repo::User;
+use super::repo::{ThrottleRules, User};
 use super::AppState;
 use crate::accounts::Role;
 use crate::error::AppError;
 
+/// Cookie names over plain http (local development and the browser tests).
 pub const SESSION_COOKIE: &str = "pa_session";
 pub const CSRF_COOKIE: &str = "pa_csrf";
+/// Cookie names over https: the `__Host-` prefix makes the browser refuse
+/// them unless set by this host, Secure, with Path=/ and no Domain, so a
+/// neighbouring subdomain cannot plant a session.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-pa_session";
+pub const SECURE_CSRF_COOKIE: &str = "__Host-pa_csrf";
+/// Absolute lifetime of a session; the idle timeout is in `repo`.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
-/// Sign-in throttling window and limits.
-pub const THROTTLE_SECONDS: i64 = 15 * 60;
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
+
+/// Sign-in and sign-up limits (see [`ThrottleRules`]).
+pub const THROTTLE: ThrottleRules = ThrottleRules {
+    window: 24 * 3600,
+    free_failures: 5,
+    base_delay: 60,
+    max_delay: 3600,
+    address_window: 15 * 60,
+    address_ceiling: 100,
+    sign_up_window: 3600,
+    sign_ups_per_address: 20,
+};
+
+/// What a refused hashing job tells the person.
+pub const BUSY_MESSAGE: &str =
+    "Too many people are signing in right now. Try again in a few seconds.";
+/// Seconds a client is asked to wait after [`BUSY_MESSAGE`].
+pub const BUSY_RETRY_SECONDS: u32 = 5;
 
 /// The CSRF token of this browser, put on the request by [`csrf_layer`].
 #[derive(Clone, Debug)]
@@ -103,22 +140,142 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Hashing is CPU-heavy: keep it off the async workers.
-pub async fn hash_password_blocking(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
+/// The gate every password hash and verification passes: Argon2 uses
+/// 19 MiB and tens of milliseconds of one core per job, so without a bound
+/// a flood of sign-ins runs hundreds at once.
+#[derive(Debug)]
+pub struct HashGate {
+    permits: Arc<tokio::sync::Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    wait: Duration,
+    running: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+    runs: Arc<AtomicU64>,
 }
 
-pub async fn verify_password_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+/// A hashing job refused because the gate's queue was full or the wait ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", BUSY_MESSAGE)]
+pub struct Busy;
+
+impl HashGate {
+    /// At most `permits` jobs at once, `max_waiting` queued, each waiting at
+    /// most `wait` for a turn.
+    pub fn new(permits: usize, max_waiting: usize, wait: Duration) -> HashGate {
+        HashGate {
+            permits: Arc::new(tokio::sync::Semaphore::new(permits.max(1))),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+            wait,
+            running: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
+            runs: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// One job per core, four queued per core, two seconds' wait.
+    pub fn for_this_machine() -> HashGate {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        HashGate::new(cores, 4 * cores, Duration::from_secs(2))
+    }
+
+    /// Runs `job` on the blocking pool when a permit is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        /// Leaves the queue however the wait ends, the request being
+        /// dropped included.
+        struct InQueue<'a>(&'a AtomicUsize);
+        impl Drop for InQueue<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        let queued = InQueue(&self.waiting);
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            return Err(Busy);
+        }
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await;
+        drop(queued);
+        let permit = match permit {
+            Ok(Ok(p)) => p,
+            _ => return Err(Busy),
+        };
+        let (running, peak, runs) = (self.running.clone(), self.peak.clone(), self.runs.clone());
+        // The permit moves into the job: if the request is dropped while the
+        // job runs, the slot stays taken until the job really ends.
+        tokio::task::spawn_blocking(move || {
+            let now = running.fetch_add(1, Ordering::AcqRel) + 1;
+            peak.fetch_max(now, Ordering::AcqRel);
+            let out = job();
+            running.fetch_sub(1, Ordering::AcqRel);
+            runs.fetch_add(1, Ordering::AcqRel);
+            drop(permit);
+            out
+        })
         .await
-        .unwrap_or(false)
+        .map_err(|_| Busy)
+    }
+
+    /// Jobs that ran to the end.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Acquire)
+    }
+
+    /// The most jobs that ran at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::Acquire)
+    }
+}
+
+fn busy_error() -> AppError {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&BUSY_RETRY_SECONDS.to_string()),
+    ) {
+        res.insert_header(header::RETRY_AFTER, v);
+    }
+    tracing::warn!("{BUSY_MESSAGE}");
+    AppError::Busy
+}
+
+/// Hashes a new password through the gate; 503 with Retry-After when busy.
+pub async fn hash_password_blocking(password: String) -> Result<String, AppError> {
+    let gate = state()?.hashing;
+    match gate.run(move || hash_password(&password)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(e)) => Err(AppError::internal(format!("cannot hash password: {e}"))),
+        Err(Busy) => Err(busy_error()),
+    }
+}
+
+/// Verifies a password through the gate; 503 with Retry-After when busy.
+pub async fn verify_password_blocking(
+    password: String,
+    hash: String,
+) -> Result<bool, AppError> {
+    let gate = state()?.hashing;
+    gate.run(move || verify_password(&password, &hash))
+        .await
+        .map_err(|Busy| busy_error())
 }
 
 /// Verified when an email is unknown, so the answer takes as long either way.
 pub static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("not a real password, only for timing").unwrap_or_default());
+
+/// The CSRF token of the session whose token is `session_token`: a
+/// domain-separated SHA-256 of the secret token, so it cannot be made
+/// without the session cookie, is worthless with another session, and
+/// (unlike the stored `token_hash`) is not in the database.
+pub fn csrf_for_session(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"pacs-academy csrf v1\0");
+    h.update(session_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
+}
 
 /// 32 random bytes, base64url.
 pub fn random_token() -> String {
@@ -151,6 +308,33 @@ fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
     )
 }
 
+/// The session cookie's name for a request over https (`secure`) or not.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+fn csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_CSRF_COOKIE
+    } else {
+        CSRF_COOKIE
+    }
+}
+
+/// The session token a request carries, under the name its scheme uses:
+/// over https only the `__Host-` cookie counts. `configured` is
+/// `AppState::secure_cookies`.
+pub fn session_token_from(headers: &HeaderMap, configured: bool) -> Option<String> {
+    cookie_value(
+        headers,
+        session_cookie_name(request_is_secure(headers, configured)),
+    )
+}
+
 /// True when the request reached us over https (directly or via a proxy).
 pub fn request_is_secure(headers: &HeaderMap, configured: bool) -> bool {
     configured
@@ -160,16 +344,31 @@ pub fn request_is_secure(headers: &HeaderMap, configured: bool) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
+/// `host[:port]` without the scheme's default port, lower-cased.
+fn normalise_authority(authority: &str, secure: bool) -> String {
+    let a = authority.to_ascii_lowercase();
+    let default = if secure { ":443" } else { ":80" };
+    a.strip_suffix(default).map(str::to_string).unwrap_or(a)
+}
+
+/// Whether a state-changing request comes from this site: its Origin must
+/// have our scheme, host and port (an `http://` page of the same host is
+/// another origin when we are served over https).
+fn same_origin(headers: &HeaderMap, secure: bool) -> Result<(), &'static str> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"))
-            .unwrap_or("");
-        return match host {
-            Some(h) if h == origin_host => Ok(()),
-            _ => Err("the request came from another site"),
+        let scheme = if secure { "https://" } else { "http://" };
+        let matches = match (origin.get(..scheme.len()), host) {
+            (Some(prefix), Some(host)) if prefix.eq_ignore_ascii_case(scheme) => {
+                normalise_authority(&origin[scheme.len()..], secure)
+                    == normalise_authority(host, secure)
+            }
+            _ => false,
+        };
+        return if matches {
+            Ok(())
+        } else {
+            Err("the request came from another site")
         };
     }
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
@@ -178,27 +377,47 @@ fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     }
 }
 
-/// Refuses cross-site state-changing requests, and gives every browser a
-/// CSRF token cookie.
+/// Adds HSTS to responses served over https (never over plain http, where
+/// it would be ignored or, behind a misconfigured proxy, wrong).
+pub async fn hsts_layer(configured: bool, req: Request<axum::body::Body>, next: Next) -> Response {
+    let secure = request_is_secure(req.headers(), configured);
+    let mut res = next.run(req).await;
+    if secure {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// Refuses cross-site state-changing requests, gives every browser a CSRF
+/// token cookie, and puts the token this request must carry on it: the
+/// session's ([`csrf_for_session`]) when it has a session cookie, else the
+/// cookie's.
 pub async fn csrf_layer(secure: bool, mut req: Request<axum::body::Body>, next: Next) -> Response {
+    let secure = request_is_secure(req.headers(), secure);
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state {
-        if let Err(why) = same_origin(req.headers()) {
+        if let Err(why) = same_origin(req.headers(), secure) {
             tracing::warn!(path = %req.uri().path(), "refused: {why}");
             return (StatusCode::FORBIDDEN, format!("Refused: {why}.")).into_response();
         }
     }
-    let existing =
-        cookie_value(req.headers(), CSRF_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64);
-    let secure = request_is_secure(req.headers(), secure);
-    let (token, fresh) = match existing {
+    let name = csrf_cookie_name(secure);
+    let existing = cookie_value(req.headers(), name).filter(|t| t.len() >= 32 && t.len() <= 64);
+    let (browser_token, fresh) = match existing {
         Some(t) => (t, false),
         None => (random_token(), true),
     };
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let token = match cookie_value(req.headers(), session_cookie_name(secure)) {
+        Some(session) => csrf_for_session(&session),
+        None => browser_token.clone(),
+    };
+    req.extensions_mut().insert(CsrfToken(token));
     let mut res = next.run(req).await;
     if fresh {
-        if let Ok(v) = HeaderValue::from_str(&cookie(CSRF_COOKIE, &token, 365 * 24 * 3600, secure))
+        if let Ok(v) = HeaderValue::from_str(&cookie(name, &browser_token, 365 * 24 * 3600, secure))
         {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -222,7 +441,7 @@ pub fn storage_error(e: super::repo::RepoError) -> AppError {
     AppError::Busy
 }
 
-/// This browser's CSRF token (from its cookie).
+/// The CSRF token this browser's forms must carry (see [`csrf_layer`]).
 pub fn csrf_token() -> String {
     parts()
         .and_then(|p| p.extensions.get::<CsrfToken>().cloned())
@@ -230,7 +449,8 @@ pub fn csrf_token() -> String {
         .unwrap_or_default()
 }
 
-/// Checks the token a form sent back against this browser's cookie.
+/// Checks the token a form sent back against this browser's session (or,
+/// before sign-in, its CSRF cookie).
 pub fn check_csrf(submitted: &str) -> Result<(), AppError> {
     use subtle::ConstantTimeEq;
     let expected = csrf_token();
@@ -257,13 +477,14 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn session_token() -> Option<String> {
-    parts().and_then(|p| cookie_value(&p.headers, SESSION_COOKIE))
-}
-
 fn secure() -> bool {
     let configured = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
     parts().is_some_and(|p| request_is_secure(&p.headers, configured))
+}
+
+fn session_token() -> Option<String> {
+    let configured = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    parts().and_then(|p| session_token_from(&p.headers, configured))
 }
 
 /// The signed-in user, if the session cookie is valid (the
@@ -304,12 +525,21 @@ pub async fn is_current_password(user_id: i64, password: String) -> Result<bool,
         .await
         .map_err(storage_error)?
         .unwrap_or_default();
-    Ok(verify_password_blocking(password, hash).await)
+    verify_password_blocking(password, hash).await
 }
 
-/// Starts a session for `user_id` and sets its cookie.
+/// Starts a session for `user_id` with a new token and sets its cookie. The
+/// session this browser had before (if any) ends, so a token planted before
+/// sign-in is worthless after it.
 pub async fn start_session(user_id: i64) -> Result<(), AppError> {
     let state = state()?;
+    if let Some(old) = session_token() {
+        state
+            .repo
+            .delete_session(&token_hash(&old))
+            .await
+            .map_err(storage_error)?;
+    }
     let token = random_token();
     let now = now();
     state
@@ -317,20 +547,53 @@ pub async fn start_session(user_id: i64) -> Result<(), AppError> {
         .create_session(&token_hash(&token), user_id, now, now + SESSION_SECONDS)
         .await
         .map_err(storage_error)?;
-    set_cookie(&cookie(SESSION_COOKIE, &token, SESSION_SECONDS, secure()));
+    let secure = secure();
+    set_cookie(&cookie(
+        session_cookie_name(secure),
+        &token,
+        SESSION_SECONDS,
+        secure,
+    ));
     Ok(())
 }
 
-/// Ends this browser's session and clears its cookie.
+/// Ends every session of `user_id` and starts a new one in this browser
+/// (after a password change: whoever held an old token is out).
+pub async fn rotate_session(user_id: i64) -> Result<(), AppError> {
+    state()?
+        .repo
+        .delete_sessions_of(user_id, None)
+        .await
+        .map_err(storage_error)?;
+    start_session(user_id).await
+}
+
+/// Signs this browser's user out everywhere (every session of the account
+/// ends) and clears the cookie.
 pub async fn end_session() -> Result<(), AppError> {
     if let Some(token) = session_token() {
-        state()?
+        let state = state()?;
+        let hash = token_hash(&token);
+        if let Some(user) = state
             .repo
-            .delete_session(&token_hash(&token))
+            .session_user(&hash, now())
+            .await
+            .map_err(storage_error)?
+        {
+            state
+                .repo
+                .delete_sessions_of(user.id, None)
+                .await
+                .map_err(storage_error)?;
+        }
+        state
+            .repo
+            .delete_session(&hash)
             .await
             .map_err(storage_error)?;
     }
-    set_cookie(&cookie(SESSION_COOKIE, "", 0, secure()));
+    let secure = secure();
+    set_cookie(&cookie(session_cookie_name(secure), "", 0, secure));
     Ok(())
 }
 
@@ -423,6 +686,15 @@ mod tests {
     }
 
     #[test]
+    fn csrf_tokens_are_bound_to_the_session() {
+        let a = csrf_for_session("session-a");
+        assert_eq!(a.len(), 43);
+        assert_eq!(a, csrf_for_session("session-a"));
+        assert_ne!(a, csrf_for_session("session-b"));
+        assert_ne!(a, token_hash("session-a"), "not the stored hash");
+    }
+
+    #[test]
     fn cookies_are_read_from_any_header() {
         let mut h = HeaderMap::new();
         h.append(header::COOKIE, "a=1; pa_session=tok".parse().unwrap());
@@ -443,14 +715,111 @@ mod tests {
     fn origin_checks() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
-        assert!(same_origin(&h).is_ok());
+        assert!(same_origin(&h, false).is_ok());
         h.insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
-        assert!(same_origin(&h).is_ok());
+        assert!(same_origin(&h, false).is_ok());
+        h.insert(header::ORIGIN, "http://127.0.0.1:3001".parse().unwrap());
+        assert!(same_origin(&h, false).is_err(), "another port");
         h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-        assert!(same_origin(&h).is_err());
+        assert!(same_origin(&h, false).is_err());
         h.remove(header::ORIGIN);
         h.insert("sec-fetch-site", "cross-site".parse().unwrap());
-        assert!(same_origin(&h).is_err());
+        assert!(same_origin(&h, false).is_err());
+    }
+
+    #[test]
+    fn origin_checks_compare_the_scheme() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "academy.nhs.test".parse().unwrap());
+        h.insert(header::ORIGIN, "http://academy.nhs.test".parse().unwrap());
+        assert!(same_origin(&h, true).is_err(), "http page, https site");
+        assert!(same_origin(&h, false).is_ok());
+        h.insert(header::ORIGIN, "https://academy.nhs.test".parse().unwrap());
+        assert!(same_origin(&h, true).is_ok());
+        assert!(same_origin(&h, false).is_err(), "https page, http site");
+        h.insert(
+            header::ORIGIN,
+            "HTTPS://Academy.NHS.test:443".parse().unwrap(),
+        );
+        assert!(same_origin(&h, true).is_ok(), "default port and case");
+        h.insert(
+            header::ORIGIN,
+            "https://academy.nhs.test.evil.example".parse().unwrap(),
+        );
+        assert!(same_origin(&h, true).is_err());
+        h.insert(header::ORIGIN, "null".parse().unwrap());
+        assert!(same_origin(&h, true).is_err());
+    }
+
+    #[test]
+    fn cookie_names_follow_the_scheme() {
+        assert_eq!(session_cookie_name(true), "__Host-pa_session");
+        assert_eq!(session_cookie_name(false), "pa_session");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "pa_session=plain; __Host-pa_session=host".parse().unwrap(),
+        );
+        assert_eq!(session_token_from(&h, false).as_deref(), Some("plain"));
+        assert_eq!(session_token_from(&h, true).as_deref(), Some("host"));
+        h.insert(header::COOKIE, "pa_session=planted".parse().unwrap());
+        assert_eq!(
+            session_token_from(&h, true),
+            None,
+            "no plain cookie over https"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_hash_gate_bounds_concurrency_and_refuses_beyond_its_queue() {
+        let gate = Arc::new(HashGate::new(2, 3, Duration::from_secs(30)));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = Arc::new(std::sync::Mutex::new(hold));
+        let mut jobs = Vec::new();
+        for _ in 0..5 {
+            let gate = gate.clone();
+            let hold = hold.clone();
+            jobs.push(tokio::spawn(async move {
+                gate.run(move || {
+                    let _ = hold.lock().map(|h| h.recv());
+                })
+                .await
+            }));
+        }
+        // Two run, three wait: the queue is full, so a sixth is refused at once.
+        while gate.waiting.load(Ordering::Acquire) < 3 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(gate.run(|| ()).await, Err(Busy));
+        for _ in 0..5 {
+            release.send(()).unwrap();
+        }
+        for j in jobs {
+            assert_eq!(j.await.unwrap(), Ok(()));
+        }
+        assert_eq!(gate.runs(), 5);
+        assert!(gate.peak() <= 2, "peak {}", gate.peak());
+        // A short wait runs out while the permits are held.
+        let gate = Arc::new(HashGate::new(1, 10, Duration::from_millis(50)));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let g = gate.clone();
+        let first = tokio::spawn(async move { g.run(move || rx.recv().ok()).await });
+        while gate.running.load(Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(gate.run(|| ()).await, Err(Busy));
+        tx.send(()).unwrap();
+        assert!(first.await.unwrap().is_ok());
+    }
+
+    #[test]
+    fn delays_grow_after_the_free_failures() {
+        let r = THROTTLE;
+        assert_eq!(r.delay_after(4), 0);
+        assert_eq!(r.delay_after(5), 60);
+        assert_eq!(r.delay_after(6), 120);
+        assert_eq!(r.delay_after(7), 240);
+        assert_eq!(r.delay_after(100), 3600);
     }
 
     #[test]

@@ -52,7 +52,7 @@ async fn lookup(parts: &mut Parts, state: &AppState) -> Result<Option<User>, App
     let headers = &parts.headers;
     cell.0
         .get_or_try_init(|| async {
-            let Some(token) = auth::cookie_value(headers, auth::SESSION_COOKIE) else {
+            let Some(token) = auth::session_token_from(headers, state.secure_cookies) else {
                 return Ok(None);
             };
             state

@@ -11,7 +11,8 @@ use async_trait::async_trait;
 use super::repo::{
     Attempt, CertificateRow, CompletedModule, ExamAdjustment, ExamAnswerRow, ExamAttemptRow,
     ExamOutcome, NewAttempt, NewExamAttempt, NewUser, RepoError, RepoResult, Repository,
-    StartRules, User,
+    Reservation, StartRules, ThrottleRules, User, ADMIN_SESSION_IDLE_SECONDS,
+    SESSION_IDLE_SECONDS,
 };
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
@@ -257,14 +258,29 @@ impl Repository for Db {
 
     async fn set_role(&self, user_id: i64, role: Role) -> RepoResult<()> {
         let mut tx = self.pool.begin().await.map_err(storage)?;
-        let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-            .bind(role.as_str())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(storage)?;
+        // One statement: the count of administrators is read under the same
+        // write lock as the change, so the last one cannot be demoted by two
+        // parallel requests that each saw another administrator.
+        let done = sqlx::query(
+            "UPDATE users SET role = ?1 WHERE id = ?2
+               AND (?1 = 'admin' OR role <> 'admin'
+                    OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1)",
+        )
+        .bind(role.as_str())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
         if done.rows_affected() == 0 {
-            return Err(RepoError::NotFound);
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = ?")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(storage)?;
+            return Err(match exists {
+                Some(_) => RepoError::Conflict("the last administrator"),
+                None => RepoError::NotFound,
+            });
         }
         if role != Role::Trainer {
             sqlx::query("DELETE FROM trainer_organisations WHERE trainer_id = ?")
@@ -277,13 +293,19 @@ impl Repository for Db {
     }
 
     async fn delete_user(&self, user_id: i64) -> RepoResult<()> {
-        let done = sqlx::query("DELETE FROM users WHERE id = ?")
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map_err(storage)?;
+        let done = sqlx::query(
+            "DELETE FROM users WHERE id = ?1
+               AND (role <> 'admin' OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1)",
+        )
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
         if done.rows_affected() == 0 {
-            return Err(RepoError::NotFound);
+            return Err(match self.user(user_id).await? {
+                Some(_) => RepoError::Conflict("the last administrator"),
+                None => RepoError::NotFound,
+            });
         }
         Ok(())
     }
@@ -403,11 +425,12 @@ impl Repository for Db {
         now: i64,
         expires_at: i64,
     ) -> RepoResult<()> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)")
             .bind(token_hash)
             .bind(user_id)
             .bind(now)
             .bind(expires_at)
+            .bind(now)
             .execute(&self.pool)
             .await
             .map_err(storage)?;
@@ -415,17 +438,44 @@ impl Repository for Db {
     }
 
     async fn session_user(&self, token_hash: &str, now: i64) -> RepoResult<Option<User>> {
-        let row: Option<UserRowTuple> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
-             LEFT JOIN organisations o ON o.id = u.organisation_id
-             WHERE s.token_hash = ? AND s.expires_at > ?"
+        let row: Option<(
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            i64,
+            i64,
+        )> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+                 LEFT JOIN organisations o ON o.id = u.organisation_id
+                 WHERE s.token_hash = ? AND s.expires_at > ?
+                   AND s.last_seen_at > ? - CASE u.role WHEN 'admin' THEN ? ELSE ? END"
         ))
         .bind(token_hash)
         .bind(now)
+        .bind(now)
+        .bind(ADMIN_SESSION_IDLE_SECONDS)
+        .bind(SESSION_IDLE_SECONDS)
         .fetch_optional(&self.pool)
         .await
         .map_err(storage)?;
-        Ok(row.map(user_from))
+        let Some(r) = row else { return Ok(None) };
+        // Renewed at most once a minute: a write per request would compete
+        // with exam saves for SQLite's one writer.
+        if now - r.7 >= 60 {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?",
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        }
+        Ok(Some(user_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6))))
     }
 
     async fn delete_session(&self, token_hash: &str) -> RepoResult<()> {
@@ -448,53 +498,135 @@ impl Repository for Db {
     }
 
     async fn purge_expired_sessions(&self, now: i64) -> RepoResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?")
             .bind(now)
+            .bind(now - SESSION_IDLE_SECONDS.max(ADMIN_SESSION_IDLE_SECONDS))
             .execute(&self.pool)
             .await
             .map_err(storage)?;
         Ok(done.rows_affected())
     }
 
-    async fn record_login_failure(&self, email: &str, address: &str, at: i64) -> RepoResult<()> {
-        sqlx::query("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)")
-            .bind(email)
-            .bind(address)
-            .bind(at)
-            .execute(&self.pool)
-            .await
-            .map_err(storage)?;
-        Ok(())
-    }
-
-    async fn login_failures_since(
+    async fn reserve_sign_in(
         &self,
         email: &str,
         address: &str,
-        since: i64,
-    ) -> RepoResult<(u32, u32)> {
-        let (by_email, by_address): (i64, i64) = sqlx::query_as(
-            "SELECT
-                (SELECT COUNT(*) FROM login_failures WHERE email = ? AND at > ?),
-                (SELECT COUNT(*) FROM login_failures WHERE address = ? AND at > ?)",
+        now: i64,
+        rules: &ThrottleRules,
+    ) -> RepoResult<Reservation> {
+        // Counting and inserting in one statement: SQLite takes the write
+        // lock before the sub-queries read, so of N parallel attempts at most
+        // the allowed number are inserted. The delay is
+        // `ThrottleRules::delay_after` written in SQL.
+        let done = sqlx::query(
+            "INSERT INTO login_failures (email, address, at)
+             SELECT ?1, ?2, ?3
+             WHERE (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3 - ?4) < ?5
+               AND (SELECT CASE WHEN COUNT(*) < ?6 THEN 1
+                                ELSE MAX(at) + MIN(?7 << MIN(COUNT(*) - ?6, 20), ?8) <= ?3 END
+                    FROM login_failures WHERE email = ?1 AND address = ?2 AND at > ?3 - ?9)",
         )
         .bind(email)
-        .bind(since)
         .bind(address)
-        .bind(since)
-        .fetch_one(&self.pool)
+        .bind(now)
+        .bind(rules.address_window)
+        .bind(rules.address_ceiling)
+        .bind(rules.free_failures)
+        .bind(rules.base_delay)
+        .bind(rules.max_delay)
+        .bind(rules.window)
+        .execute(&self.pool)
         .await
         .map_err(storage)?;
-        Ok((by_email as u32, by_address as u32))
+        if done.rows_affected() == 1 {
+            return Ok(Reservation::Reserved(done.last_insert_rowid()));
+        }
+        // Refused: work out until when, for the message.
+        let (count, last, by_address, oldest_by_address): (i64, Option<i64>, i64, Option<i64>) =
+            sqlx::query_as(
+                "SELECT
+                    (SELECT COUNT(*) FROM login_failures WHERE email = ?1 AND address = ?2 AND at > ?3 - ?4),
+                    (SELECT MAX(at) FROM login_failures WHERE email = ?1 AND address = ?2 AND at > ?3 - ?4),
+                    (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3 - ?5),
+                    (SELECT MIN(at) FROM login_failures WHERE address = ?2 AND at > ?3 - ?5)",
+            )
+            .bind(email)
+            .bind(address)
+            .bind(now)
+            .bind(rules.window)
+            .bind(rules.address_window)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(storage)?;
+        let mut retry_at = now + 1;
+        if count >= i64::from(rules.free_failures) {
+            let delay = rules.delay_after(u32::try_from(count).unwrap_or(u32::MAX));
+            retry_at = retry_at.max(last.unwrap_or(now) + delay);
+        }
+        if by_address >= i64::from(rules.address_ceiling) {
+            retry_at = retry_at.max(oldest_by_address.unwrap_or(now) + rules.address_window);
+        }
+        Ok(Reservation::Refused { retry_at })
     }
 
-    async fn clear_login_failures(&self, email: &str) -> RepoResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+    async fn sign_in_succeeded(
+        &self,
+        reservation: i64,
+        email: &str,
+        address: &str,
+    ) -> RepoResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE id = ? OR (email = ? AND address = ?)")
+            .bind(reservation)
             .bind(email)
+            .bind(address)
             .execute(&self.pool)
             .await
             .map_err(storage)?;
         Ok(())
+    }
+
+    async fn release_sign_in(&self, reservation: i64) -> RepoResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE id = ?")
+            .bind(reservation)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn reserve_sign_up(
+        &self,
+        address: &str,
+        now: i64,
+        rules: &ThrottleRules,
+    ) -> RepoResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO sign_up_attempts (address, at)
+             SELECT ?1, ?2
+             WHERE (SELECT COUNT(*) FROM sign_up_attempts WHERE address = ?1 AND at > ?2 - ?3) < ?4",
+        )
+        .bind(address)
+        .bind(now)
+        .bind(rules.sign_up_window)
+        .bind(rules.sign_ups_per_address)
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn purge_throttle_records(&self, before: i64) -> RepoResult<u64> {
+        let failures = sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        let sign_ups = sqlx::query("DELETE FROM sign_up_attempts WHERE at < ?")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(failures.rows_affected() + sign_ups.rows_affected())
     }
 
     async fn mark_module_complete(

@@ -43,6 +43,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The time now, in Unix seconds (see [`AppState::now`]).
     pub clock: fn() -> i64,
+    /// Bounds concurrent password hashing (see `auth::HashGate`).
+    pub hashing: Arc<auth::HashGate>,
 }
 
 /// The question bank and the exam definitions of the content folder.
@@ -86,6 +88,7 @@ impl AppState {
             exams: Arc::new(ExamContent::load(content_dir)),
             secure_cookies,
             clock: db::now,
+            hashing: Arc::new(auth::HashGate::for_this_machine()),
         }
     }
 
@@ -198,9 +201,6 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            cache_control(hashed, req, next)
-        }))
         .route("/account/export.json", get(export_account))
         .merge(reports::routes())
         .route(
@@ -209,7 +209,13 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn(current_user::session_layer))
         .layer(axum::middleware::from_fn(move |req, next| {
+            cache_control(hashed, secure, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
             auth::csrf_layer(secure, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            auth::hsts_layer(secure, req, next)
         }));
     with_security_headers(router)
         .layer(CompressionLayer::new())
@@ -314,10 +320,38 @@ fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
 }
 
 /// Hashed bundle files never change, so they may be cached for a year.
+/// Anything answered to a signed-in browser (or signing one in) may be
+/// personal: pages, results, certificates, downloads. It is `private,
+/// no-store`, so neither a shared cache nor the browser's history keeps it.
 /// Everything else is revalidated.
-async fn cache_control(hashed: bool, req: Request<axum::body::Body>, next: Next) -> Response {
-    let is_pkg = req.uri().path().starts_with("/pkg/");
+async fn cache_control(
+    hashed: bool,
+    secure: bool,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/pkg/")
+        || path.starts_with("/images/")
+        || PUBLIC_FILES
+            .iter()
+            .any(|f| path.strip_prefix('/') == Some(*f));
+    let is_pkg = path.starts_with("/pkg/");
+    let signed_in = auth::session_token_from(req.headers(), secure).is_some();
     let mut res = next.run(req).await;
+    let sets_session = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with(auth::SESSION_COOKIE) || c.starts_with(auth::SECURE_SESSION_COOKIE));
+    if (signed_in && !is_asset) || sets_session {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        return res;
+    }
     let value = if is_pkg && hashed && res.status().is_success() {
         "public, max-age=31536000, immutable"
     } else {
@@ -409,6 +443,7 @@ async fn export_account(State(state): State<AppState>, CurrentUser(user): Curren
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"pacs-academy-my-data.json\"",
             ),
+            (header::CACHE_CONTROL, "private, no-store"),
         ],
         serde_json::to_string_pretty(&body).unwrap_or_default(),
     )
@@ -467,6 +502,10 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
                 Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("session clean-up failed: {e}"),
+            }
+            let before = db::now() - auth::THROTTLE.window.max(auth::THROTTLE.sign_up_window);
+            if let Err(e) = repo.purge_throttle_records(before).await {
+                tracing::warn!("sign-in throttle clean-up failed: {e}");
             }
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }

@@ -151,6 +151,53 @@ pub struct CertificateRow {
     pub passed: bool,
 }
 
+/// A session unused for this long is refused (sliding: every use renews it).
+pub const SESSION_IDLE_SECONDS: i64 = 2 * 3600;
+/// Administrators' sessions idle out sooner: they can change every account.
+pub const ADMIN_SESSION_IDLE_SECONDS: i64 = 30 * 60;
+
+/// Sign-in and sign-up limits.
+///
+/// Sign-in failures are counted per (account, address): after
+/// `free_failures` within `window`, each further attempt from that address
+/// at that account waits `base_delay` doubled per extra failure (at most
+/// `max_delay`) after the last one. An attacker elsewhere therefore cannot
+/// lock the owner out, and one address cannot lock out everyone behind it.
+/// `address_ceiling` failures from one address within `address_window`, at
+/// any accounts, stop that address (password spraying).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottleRules {
+    pub window: i64,
+    pub free_failures: u32,
+    pub base_delay: i64,
+    pub max_delay: i64,
+    pub address_window: i64,
+    pub address_ceiling: u32,
+    pub sign_up_window: i64,
+    pub sign_ups_per_address: u32,
+}
+
+impl ThrottleRules {
+    /// How long after the last of `failures` failures the next attempt must
+    /// wait (0 while under `free_failures`).
+    pub fn delay_after(&self, failures: u32) -> i64 {
+        if failures < self.free_failures {
+            return 0;
+        }
+        let doublings = (failures - self.free_failures).min(20);
+        (self.base_delay << doublings).min(self.max_delay)
+    }
+}
+
+/// The answer to a sign-in reservation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// Go ahead; settle this id afterwards.
+    Reserved(i64),
+    /// Refused until this time (Unix seconds).
+    Refused { retry_at: i64 },
+}
+
 #[async_trait]
 pub trait Repository: Send + Sync {
     async fn ping(&self) -> RepoResult<()>;
@@ -172,7 +219,11 @@ pub trait Repository: Send + Sync {
     async fn user_by_email(&self, email: &str) -> RepoResult<Option<(User, String)>>;
     async fn password_hash(&self, user_id: i64) -> RepoResult<Option<String>>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> RepoResult<()>;
+    /// `Conflict` if it would demote the last administrator (checked in the
+    /// same statement as the change, so two admins demoting each other
+    /// cannot both succeed).
     async fn set_role(&self, user_id: i64, role: Role) -> RepoResult<()>;
+    /// `Conflict` if the user is the last administrator (same statement).
     async fn delete_user(&self, user_id: i64) -> RepoResult<()>;
     async fn list_users(&self) -> RepoResult<Vec<UserRow>>;
     async fn count_admins(&self) -> RepoResult<u32>;
@@ -191,22 +242,51 @@ pub trait Repository: Send + Sync {
         now: i64,
         expires_at: i64,
     ) -> RepoResult<()>;
+    /// The user of a session that has neither expired nor been idle for
+    /// longer than [`SESSION_IDLE_SECONDS`] ([`ADMIN_SESSION_IDLE_SECONDS`]
+    /// for administrators); using it renews the idle timer.
     async fn session_user(&self, token_hash: &str, now: i64) -> RepoResult<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> RepoResult<()>;
     /// Signs a user out everywhere, except the session given.
     async fn delete_sessions_of(&self, user_id: i64, except: Option<&str>) -> RepoResult<()>;
+    /// Deletes expired and idle sessions.
     async fn purge_expired_sessions(&self, now: i64) -> RepoResult<u64>;
 
-    // Sign-in throttling
-    async fn record_login_failure(&self, email: &str, address: &str, at: i64) -> RepoResult<()>;
-    /// Failures since `since`: (for this email, from this address).
-    async fn login_failures_since(
+    // Sign-in and sign-up throttling. Each reservation is one conditional
+    // INSERT, so parallel requests cannot all pass a check made before any
+    // of them is recorded.
+    /// Reserves a sign-in attempt for (`email`, `address`) at `now` if
+    /// `rules` allow one, recording it as a failure until
+    /// [`Repository::sign_in_succeeded`] or [`Repository::release_sign_in`]
+    /// settles it.
+    async fn reserve_sign_in(
         &self,
         email: &str,
         address: &str,
-        since: i64,
-    ) -> RepoResult<(u32, u32)>;
-    async fn clear_login_failures(&self, email: &str) -> RepoResult<()>;
+        now: i64,
+        rules: &ThrottleRules,
+    ) -> RepoResult<Reservation>;
+    /// The attempt was right: removes it and the earlier failures of the
+    /// same (email, address), so failures from other addresses stay.
+    async fn sign_in_succeeded(
+        &self,
+        reservation: i64,
+        email: &str,
+        address: &str,
+    ) -> RepoResult<()>;
+    /// The attempt was not made (the server was too busy to verify it).
+    async fn release_sign_in(&self, reservation: i64) -> RepoResult<()>;
+    /// Reserves a sign-up from `address` at `now` if fewer than
+    /// `rules.sign_ups_per_address` were made in the last
+    /// `rules.sign_up_window` seconds.
+    async fn reserve_sign_up(
+        &self,
+        address: &str,
+        now: i64,
+        rules: &ThrottleRules,
+    ) -> RepoResult<bool>;
+    /// Deletes sign-in failures and sign-up records older than `before`.
+    async fn purge_throttle_records(&self, before: i64) -> RepoResult<u64>;
 
     // Progress
     async fn mark_module_complete(

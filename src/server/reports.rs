@@ -629,6 +629,8 @@ fn attachment(filename: &str, body: String) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
             ),
+            // Personal data: never kept by the browser or a shared cache.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         body,
     )
