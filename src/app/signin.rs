@@ -16,8 +16,8 @@ pub async fn sign_in(
     password: String,
 ) -> Result<FormResult, AppError> {
     use crate::accounts::FieldError;
-    use crate::server::repo::Reservation;
     use crate::server::auth;
+    use crate::server::repo::Reservation;
     auth::check_csrf(&csrf)?;
     let email = email.trim().to_lowercase();
     let mut errors = Vec::new();

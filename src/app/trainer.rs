@@ -99,7 +99,7 @@ pub async fn get_cohort_report(from: String, to: String) -> Result<Vec<CohortRow
     let user = auth::require_role(Role::Trainer).await?;
     let range = DateFilter { from, to }
         .range()
-        .map_err(|m| AppError::bad_request(m))?;
+        .map_err(AppError::bad_request)?;
     reports::cohort(&*auth::state()?.repo, &user, range)
         .await
         .map_err(reports::ReportError::into_server_error)

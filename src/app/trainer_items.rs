@@ -33,7 +33,7 @@ pub async fn get_item_report(
         Level::from_slug(&level).ok_or_else(|| AppError::bad_request("Unknown exam level."))?;
     let range = DateFilter { from, to }
         .range()
-        .map_err(|m| AppError::bad_request(m))?;
+        .map_err(AppError::bad_request)?;
     let state = auth::state()?;
     reports::item_report(
         &*state.repo,

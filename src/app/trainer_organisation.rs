@@ -24,7 +24,7 @@ pub async fn get_organisation_report(
     let user = auth::require_role(Role::Trainer).await?;
     let range = crate::reports::DateFilter { from, to }
         .range()
-        .map_err(|m| AppError::bad_request(m))?;
+        .map_err(AppError::bad_request)?;
     reports::organisation_learners(&*auth::state()?.repo, &user, id, range)
         .await
         .map_err(reports::ReportError::into_server_error)

@@ -555,14 +555,14 @@ fn limit_nesting<'a>(
     kept
 }
 
+/// Output pieces, each with the file line it came from.
+type Pieces<'a> = Vec<(Piece<'a>, usize)>;
+
 /// Renders a Markdown body. `first_line` is the file line the body starts on,
 /// so recorded lines are file lines.
 pub fn render(body: &str, first_line: usize) -> Rendered {
-    match render_cancellable(body, first_line, &AtomicBool::new(false)) {
-        Ok(rendered) => rendered,
-        // Nothing else holds the flag, so it is never set.
-        Err(Cancelled) => Rendered::default(),
-    }
+    // Nothing else holds the flag, so it is never set.
+    render_cancellable(body, first_line, &AtomicBool::new(false)).unwrap_or_default()
 }
 
 /// [`render`], giving up soon after `cancel` is set. The work is bounded
@@ -624,8 +624,8 @@ pub fn render_cancellable(
     used_ids.insert("footnotes".into(), 1);
     let mut out: Vec<(Piece<'_>, usize)> = Vec::with_capacity(events.len());
     // Footnote definitions are collected and printed, numbered, at the end.
-    let mut definitions: HashMap<String, (usize, Vec<(Piece<'_>, usize)>)> = HashMap::new();
-    let mut current_def: Option<(String, usize, Vec<(Piece<'_>, usize)>)> = None;
+    let mut definitions: HashMap<String, (usize, Pieces<'_>)> = HashMap::new();
+    let mut current_def: Option<(String, usize, Pieces<'_>)> = None;
     // Labels in order of first reference, each label's number, and how many
     // times each is referenced.
     let mut references: Vec<String> = Vec::new();
@@ -637,7 +637,7 @@ pub fn render_cancellable(
     let mut steps = 0usize;
     while i < events.len() {
         steps += 1;
-        if steps % CANCEL_CHECK_EVENTS == 0 && cancel.load(Ordering::Relaxed) {
+        if steps.is_multiple_of(CANCEL_CHECK_EVENTS) && cancel.load(Ordering::Relaxed) {
             return Err(Cancelled);
         }
         let (event, range) = &events[i];

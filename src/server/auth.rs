@@ -252,10 +252,7 @@ pub async fn hash_password_blocking(password: String) -> Result<String, AppError
 }
 
 /// Verifies a password through the gate; 503 with Retry-After when busy.
-pub async fn verify_password_blocking(
-    password: String,
-    hash: String,
-) -> Result<bool, AppError> {
+pub async fn verify_password_blocking(password: String, hash: String) -> Result<bool, AppError> {
     let gate = state()?.hashing;
     gate.run(move || verify_password(&password, &hash))
         .await

@@ -11,8 +11,7 @@ use async_trait::async_trait;
 use super::repo::{
     Attempt, CertificateRow, CompletedModule, ExamAdjustment, ExamAnswerRow, ExamAttemptRow,
     ExamOutcome, NewAttempt, NewExamAttempt, NewUser, RepoError, RepoResult, Repository,
-    Reservation, StartRules, ThrottleRules, User, ADMIN_SESSION_IDLE_SECONDS,
-    SESSION_IDLE_SECONDS,
+    Reservation, StartRules, ThrottleRules, User, ADMIN_SESSION_IDLE_SECONDS, SESSION_IDLE_SECONDS,
 };
 use crate::accounts::{LearnerRow, Organisation, Role, TopicAccuracy, UserRow};
 use crate::content::Level;
