@@ -51,7 +51,7 @@ pub enum AppError {
     #[error("Too many attempts. Wait {} and try again.", wait_text(*retry_after_seconds))]
     Throttled { retry_after_seconds: u64 },
     /// The server is overloaded or its storage failed (503).
-    #[error("The service is busy. Please try again.")]
+    #[error("The service is busy. Try again in a few seconds.")]
     Busy,
     /// A fault on our side (500); the detail is in the server's log.
     #[error("Something went wrong on our side. Please try again.")]
@@ -66,7 +66,7 @@ fn wait_text(seconds: u64) -> String {
     match seconds {
         0..=1 => "a second".into(),
         2..=59 => format!("{seconds} seconds"),
-        60..=119 => "a minute".into(),
+        60 => "a minute".into(),
         _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Root modules that may use anything, pure cores included.
-const OUTER: &[&str] = &["app", "server"];
+const OUTER: &[&str] = &["app", "server", "error"];
 
 /// Crates a pure core must not name: its web and database adapters live in
 /// `app` and `server`.

@@ -685,11 +685,13 @@ async fn extra_time_through_the_page_checks_csrf_and_organisation() {
             .await
             .unwrap();
     let before = open[0].deadline;
-    let form = |id: i64, minutes: &str| {
-        // The trainer's session-bound CSRF token.
-        let csrf = pacs_academy::server::auth::csrf_for_session("token-trainer@a.test");
+    // The form as `who` sends it, with their session-bound CSRF token.
+    let form_of = |who: Option<&str>, id: i64, minutes: &str| {
+        let session = format!("token-{}", who.unwrap_or_default());
+        let csrf = pacs_academy::server::auth::csrf_for_session(&session);
         format!("csrf={csrf}&learner_id={id}&level=foundation&minutes={minutes}")
     };
+    let form = |id: i64, minutes: &str| form_of(TRAINER, id, minutes);
     let r = post(
         app,
         "/api/trainer/extra_time",
@@ -752,7 +754,13 @@ async fn extra_time_through_the_page_checks_csrf_and_organisation() {
         .await
         .unwrap()
         .is_none());
-    let r = post(app, "/api/trainer/extra_time", ADMIN, &form(w.b1.id, "10")).await;
+    let r = post(
+        app,
+        "/api/trainer/extra_time",
+        ADMIN,
+        &form_of(ADMIN, w.b1.id, "10"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body.contains("next attempt"),

