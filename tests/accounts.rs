@@ -863,7 +863,10 @@ async fn exercise_answers_are_graded_and_recorded_by_the_server() {
         post(
             "/api/exercise/check",
             Who::Learner,
-            &format!("kind=hl7-read-value&difficulty=foundation&seed={seed}&answer=%5B%5D&time_taken_ms=1&correct=true"),
+            &format!(
+                "kind=hl7-read-value&difficulty=foundation&seed={seed}&answer={}&time_taken_ms=1&correct=true",
+                form_value(r#"[["answer","definitely wrong"]]"#)
+            ),
         ),
     )
     .await;
@@ -873,6 +876,31 @@ async fn exercise_answers_are_graded_and_recorded_by_the_server() {
     } else {
         assert!(status.is_client_error(), "{status}");
     }
+    // Nothing chosen, or only spaces, is not an answer: the learner is
+    // asked for one, nothing is graded (no key in the reply) and nothing is
+    // recorded.
+    let recorded_before = w.db.attempts(w.learner_a).await.unwrap().len();
+    for empty in ["[]", r#"[["answer",""]]"#, r#"[["answer","   "]]"#] {
+        let (status, body) = send(
+            &w.app,
+            post(
+                "/api/exercise/check",
+                Who::Learner,
+                &format!(
+                    "kind=hl7-read-value&difficulty=foundation&seed={seed}&answer={}&time_taken_ms=1",
+                    form_value(empty)
+                ),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{empty}: {body}");
+        assert!(body.contains("Choose or type an answer"), "{body}");
+        assert!(!body.contains(&right), "the key leaked: {body}");
+    }
+    assert_eq!(
+        w.db.attempts(w.learner_a).await.unwrap().len(),
+        recorded_before
+    );
     // Bad input says why.
     let (status, body) = send(
         &w.app,

@@ -80,12 +80,22 @@ for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
       const form = await parts(page);
       expect(form.length).toBeGreaterThan(0);
 
-      // 1. Text parts get a wrong answer and choices are left open: the
-      //    feedback says so and shows the right answer of every part.
+      // 0. Nothing chosen: the learner is asked for an answer, and nothing
+      //    is graded, so no key is shown.
+      await page.getByRole("button", { name: "Check my answer" }).click();
+      await expect(page.locator(".feedback-region .notice-error")).toContainText("Choose or type an answer");
+      await expect(page.locator("#feedback-title")).toHaveCount(0);
+      await expect(page.locator(".feedback [data-answer]")).toHaveCount(0);
+
+      // 1. Text parts get a wrong answer and each choice its first option:
+      //    the feedback shows the right answer of every part.
       for (const p of form) {
         if (p.type === "text") await page.locator(`#answer-${p.name}`).fill("ZZZ-99");
+        else await page.locator(`.exercise-form input[name="${p.name}"]`).first().check();
       }
-      expect(await check(page)).toBe("Not quite");
+      const first = await check(page);
+      await expect(page.locator(".feedback-region .notice-error")).toHaveCount(0);
+      if (form.some((p) => p.type === "text")) expect(first).toBe("Not quite");
       const answers = await revealed(page);
       for (const p of form) expect(answers[p.name], `answer for ${p.name}`).toBeTruthy();
 

@@ -182,6 +182,10 @@ pub struct Checked {
 
 /// Grades an answer on the server and records the attempt for a signed-in
 /// learner. `answer` is JSON: `[["part name", "value"], ...]`.
+/// What "Check my answer" says when nothing has been chosen or typed.
+pub const NOTHING_CHOSEN: &str =
+    "Choose or type an answer before checking it. Nothing has been recorded.";
+
 #[server(endpoint = "exercise/check")]
 pub async fn check_exercise(
     csrf: String,
@@ -206,6 +210,11 @@ pub async fn check_exercise(
             "The answer is not a list of [part, value] pairs: {e}"
         ))
     })?;
+    // Nothing chosen or typed is not a wrong answer: ask for one, and
+    // neither grade it (which would show the key) nor record it.
+    if parts.iter().all(|(_, value)| value.trim().is_empty()) {
+        return Err(AppError::invalid("answer", NOTHING_CHOSEN));
+    }
     let time_taken_ms = time_taken_ms.min(24 * 3600 * 1000);
     let (exercise, key) = crate::exercise::generate(kind, difficulty, seed);
     let feedback = crate::exercise::grade(&exercise, &key, &Answer { parts });
@@ -391,6 +400,8 @@ fn ExerciseView(
     install_selection_listener(answers, location_part);
     let labels = part_labels(&parts);
     let feedback = Memo::new(move |_| check.value().get());
+    // Set when "Check my answer" is pressed with nothing chosen.
+    let nothing_chosen = RwSignal::new(false);
     // Show where the answer is once it has been checked.
     Effect::new(move |_| {
         let paths = match feedback.get() {
@@ -409,7 +420,13 @@ fn ExerciseView(
             .and_then(|s| s.ok())
             .map(|s| s.csrf)
             .unwrap_or_default();
-        let answer = serde_json::to_string(&answers.get_untracked()).unwrap_or_default();
+        let chosen = answers.get_untracked();
+        if chosen.iter().all(|(_, value)| value.trim().is_empty()) {
+            nothing_chosen.set(true);
+            return;
+        }
+        nothing_chosen.set(false);
+        let answer = serde_json::to_string(&chosen).unwrap_or_default();
         let elapsed = (now_ms() - started.get_value()).max(0.0) as u64;
         check.dispatch(CheckExercise {
             csrf,
@@ -452,12 +469,15 @@ fn ExerciseView(
                     <button type="submit" class="button" disabled=move || check.pending().get()>"Check my answer"</button>
                     {move || feedback.get().is_some().then(|| view! {
                         <button type="button" class="button button-secondary"
-                            on:click=move |_| { check.clear(); answers.set(Vec::new()); started.set_value(now_ms()); }>"Try again"</button>
+                            on:click=move |_| { check.clear(); nothing_chosen.set(false); answers.set(Vec::new()); started.set_value(now_ms()); }>"Try again"</button>
                     })}
                     <a class="button button-secondary" href=next_href>"Next exercise"</a>
                 </div>
             </form>
             <div class="feedback-region" aria-live="polite">
+                {move || nothing_chosen.get().then(|| view! {
+                    <p class="notice notice-error" role="alert">{NOTHING_CHOSEN}</p>
+                })}
                 {move || match feedback.get() {
                     None => ().into_any(),
                     Some(Err(e)) => view! { <p class="notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
