@@ -206,6 +206,9 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await axe(page);
   const code = page.url().split("/certificates/")[1];
   expect(code).toMatch(/^PA-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  // On paper a path is no use: the full address is printed.
+  const origin = new URL(page.url()).origin;
+  await expect(page.locator(".certificate-address")).toHaveText(`${origin}/verify?code=${code}`);
 
   await page.context().clearCookies();
   await gotoHydrated(page, "/verify");

@@ -25,6 +25,20 @@ pub async fn verify_code(code: String) -> Result<Option<CertificateView>, AppErr
         .map_err(super::exam::exam_error)
 }
 
+/// The certificate with this code and the full address of its verification
+/// page, to print on it.
+#[server(input = GetUrl, endpoint = "certificates/printable")]
+pub async fn printable_certificate(
+    code: String,
+) -> Result<Option<(CertificateView, String)>, AppError> {
+    use crate::server::auth;
+    let Some(cert) = verify_code(code).await? else {
+        return Ok(None);
+    };
+    let address = format!("{}/verify?code={}", auth::public_origin(), cert.code);
+    Ok(Some((cert, address)))
+}
+
 /// `/verify`, with a form, and `/verify?code=…` with the answer.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -99,13 +113,13 @@ fn Verified(cert: CertificateView) -> impl IntoView {
 pub fn CertificatePage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let data = Resource::new(code, verify_code);
+    let data = Resource::new(code, printable_certificate);
     view! {
         <Title text="Certificate"/>
         <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading the certificate…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(c)) => view! { <Certificate cert=c/> }.into_any(),
+                    Ok(Some((cert, address))) => view! { <Certificate cert address/> }.into_any(),
                     Ok(None) => view! { <super::not_found::NotFound/> }.into_any(),
                     Err(e) => view! { <p class="wrap notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
@@ -115,7 +129,7 @@ pub fn CertificatePage() -> impl IntoView {
 }
 
 #[component]
-fn Certificate(cert: CertificateView) -> impl IntoView {
+fn Certificate(cert: CertificateView, address: String) -> impl IntoView {
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         let _ = window().print();
@@ -136,8 +150,8 @@ fn Certificate(cert: CertificateView) -> impl IntoView {
                 <p class="certificate-code">
                     "Verification code "<code>{cert.code.clone()}</code>
                     <br/>
-                    "Anyone can check it on the verification page: "
-                    <a href=format!("/verify?code={}", cert.code)>{format!("/verify?code={}", cert.code)}</a>
+                    "Anyone can check it at "
+                    <a class="certificate-address" href=address.clone()>{address.clone()}</a>
                 </p>
             </article>
         </div>

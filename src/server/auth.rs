@@ -474,6 +474,42 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The address people reach this site at, such as
+/// `https://academy.example.nhs.uk`, for addresses printed on paper: the
+/// `PACS_PUBLIC_URL` setting when there is one, otherwise the scheme and
+/// `Host` of this request.
+pub fn public_origin() -> String {
+    static CONFIGURED: LazyLock<Option<String>> = LazyLock::new(|| {
+        std::env::var("PACS_PUBLIC_URL")
+            .ok()
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    });
+    if let Some(url) = CONFIGURED.as_ref() {
+        return url.clone();
+    }
+    let host = parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        })
+        .filter(|h| is_host(h))
+        .unwrap_or_else(|| "localhost".into());
+    let scheme = if secure() { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// A `Host` header value that is a plain host name or address with an
+/// optional port (nothing that could smuggle markup or a path).
+fn is_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 255
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
 fn secure() -> bool {
     let configured = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
     parts().is_some_and(|p| request_is_secure(&p.headers, configured))
