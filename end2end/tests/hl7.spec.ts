@@ -118,3 +118,53 @@ test("explain my message: malformed input gets line, column and what was expecte
   await expect(alert).toContainText("Line 2, column 1");
   await expect(alert).toContainText("segment ID");
 });
+
+/** The lowest contrast ratio between the text inside `el` and the background behind it. */
+async function lowestContrast(page: Page, selector: string) {
+  return page.locator(selector).evaluate((root) => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+      }
+      return [255, 255, 255];
+    };
+    let lowest = Infinity;
+    for (const el of [root, ...Array.from(root.querySelectorAll("*"))]) {
+      const ownText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim() !== "");
+      if (!ownText) continue;
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+      lowest = Math.min(lowest, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+    }
+    return lowest;
+  });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`the selected part stays readable while its segment has focus (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await gotoHydrated(page, "/hl7");
+    const explorer = page.locator("#lab-example");
+    await explorer.getByLabel("Hide names").focus();
+    await page.keyboard.press("Tab");
+    await arrowTo(page, "PID");
+    await page.keyboard.press("ArrowRight");
+    await arrowTo(page, "PID-5");
+    await page.keyboard.press("Enter");
+    const pid5 = '#lab-example [data-path="PID-5"]';
+    await expect(page.locator(pid5)).toHaveAttribute("aria-selected", "true");
+    expect(await lowestContrast(page, pid5), "selected and focused").toBeGreaterThanOrEqual(4.5);
+    // Focus moves out to the segment; the selection stays and must be legible.
+    await page.keyboard.press("ArrowLeft");
+    await expect(explorer.locator('[role=treeitem][data-path="PID"]')).toBeFocused();
+    expect(await lowestContrast(page, pid5), "selected inside the focused segment").toBeGreaterThanOrEqual(4.5);
+  });
+}
