@@ -120,6 +120,13 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Item analysis");
   await expect(page.locator(".method-name")).toContainText("Upper-minus-lower 27%");
   await expect(page.getByRole("table", { name: /Questions of the PACS Academy Foundation exam/ })).toBeVisible();
+  // The wide table scrolls in its own box; the page never scrolls sideways.
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `/trainer/items at ${width} px`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByLabel("Exam", { exact: true }).selectOption("intermediate");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/\/trainer\/items\?level=intermediate/);
