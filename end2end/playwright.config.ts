@@ -6,7 +6,10 @@ const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // A test loads several hydrated pages and may run axe over large explorers;
+  // on a two-core CI machine running two workers that takes tens of seconds.
+  // Waits inside tests stay explicit (expect timeouts); this is the ceiling.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,

@@ -45,6 +45,8 @@ for (const scheme of ["light", "dark"] as const) {
 }
 
 test("axe finds no violations on the explain pages with content loaded", async ({ page, request }) => {
+  // Two hydrated pages and two axe runs over a full message and a full file dump.
+  test.setTimeout(120_000);
   await gotoHydrated(page, "/hl7/explain");
   await page.getByRole("button", { name: "Example OMI^O23" }).click();
   await expect(page.locator("#explain-hl7")).toBeVisible();
