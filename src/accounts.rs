@@ -122,8 +122,11 @@ pub struct TopicAccuracy {
 }
 
 impl TopicAccuracy {
+    /// To the nearest whole percent (halves up); 0 with no attempts.
     pub fn percent(&self) -> u32 {
-        (self.correct * 100).checked_div(self.attempts).unwrap_or(0)
+        (u64::from(self.correct) * 200 + u64::from(self.attempts))
+            .checked_div(2 * u64::from(self.attempts))
+            .unwrap_or(0) as u32
     }
 }
 
@@ -196,8 +199,20 @@ mod tests {
         let t = TopicAccuracy {
             attempts: 3,
             correct: 2,
+            ..t.clone()
+        };
+        assert_eq!(t.percent(), 67, "2 of 3 is 66.7%: to the nearest");
+        let t = TopicAccuracy {
+            attempts: 8,
+            correct: 1,
             ..t
         };
-        assert_eq!(t.percent(), 66);
+        assert_eq!(t.percent(), 13, "12.5% rounds half up");
+        let t = TopicAccuracy {
+            attempts: u32::MAX,
+            correct: u32::MAX,
+            ..t
+        };
+        assert_eq!(t.percent(), 100, "no overflow");
     }
 }

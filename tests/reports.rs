@@ -265,11 +265,20 @@ async fn get(app: &axum::Router, path: &str, who: Option<&str>) -> Answer {
     };
     let (content_type, disposition) = (h(header::CONTENT_TYPE), h(header::CONTENT_DISPOSITION));
     let body = res.into_body().collect().await.unwrap().to_bytes();
+    let mut body = String::from_utf8_lossy(&body).into_owned();
+    if status == StatusCode::OK && content_type.starts_with("text/csv") {
+        // Every CSV starts with a UTF-8 byte-order mark, so that Excel reads
+        // "Siobhán Ó Briain" as UTF-8 rather than the Windows code page.
+        body = body
+            .strip_prefix('\u{feff}')
+            .unwrap_or_else(|| panic!("{path}: a CSV without a byte-order mark"))
+            .to_string();
+    }
     Answer {
         status,
         content_type,
         disposition,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        body,
     }
 }
 

@@ -59,6 +59,18 @@ test("sign up, sign out, sign in, complete a module and see it on the dashboard"
   await expect(foundation).toContainText("1 of 6");
   await foundation.getByText("Completed modules").click();
   await expect(foundation.getByRole("link", { name: title })).toBeVisible();
+
+  // One wrong exercise answer: the topic is named (not its slug) and counted in the singular.
+  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/7");
+  await page.locator(".exercise-form input[type=text]").first().fill("not the value");
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page.locator("#feedback-title")).toBeVisible();
+  await gotoHydrated(page, "/dashboard");
+  const row = page.getByRole("region", { name: "Accuracy by topic" }).getByRole("row", { name: /HL7 message structure/ });
+  await expect(row.getByRole("cell")).toHaveText(["Foundation", "HL7 message structure", "1", "0%"]);
+  await expect(page.locator(".weakest li").first()).toContainText("HL7 message structure — 0% correct over 1 attempt.");
+  await expect(page.locator("main")).not.toContainText("hl7-message-structure");
+  await expect(page.locator("main")).not.toContainText("1 attempts");
 });
 
 test("a bad password gets a clear error next to the field", async ({ page }) => {

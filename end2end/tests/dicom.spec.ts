@@ -88,8 +88,14 @@ test("explain my file: read in the browser, never uploaded; truncation gives the
   await expect(alert).toContainText(/Reading stopped at byte \d+/);
   await expect(page.locator("#explain-dicom .dcm-row[aria-level='1'][data-keyword='PatientID']")).toHaveCount(1);
 
-  // Garbage is not a crash either.
-  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "junk.bin", mimeType: "application/octet-stream", buffer: Buffer.from("this is not DICOM at all, just text") });
+  // A file that is not DICOM at all is called that, not a tag error.
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("this is not DICOM at all, just text") });
+  await expect(page.getByRole("alert")).toContainText("notes.txt: This is not a DICOM file");
+  await expect(page.getByRole("alert")).toContainText("It looks like a text file.");
+  await expect(page.locator("#explain-dicom")).toHaveCount(0);
+  // Garbage that starts like a data element is read as far as it goes.
+  const junk = Buffer.concat([Buffer.from([0x08, 0x00, 0x05, 0x00, 0x43, 0x53, 0xff, 0x7f]), Buffer.from("x".repeat(40))]);
+  await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "junk.bin", mimeType: "application/octet-stream", buffer: junk });
   await expect(page.getByRole("heading", { name: /junk\.bin/ })).toBeVisible();
   await expect(page.getByRole("alert")).toContainText(/byte \d+/);
 

@@ -170,3 +170,17 @@ test("anonymous attempts are graded but not recorded; an unknown kind is a 404",
   await check(page);
   await expect(page.locator(".feedback")).toContainText("sign in");
 });
+
+test("wrong-answer feedback states the answer once and shows code as code, not backticks", async ({ page }) => {
+  // Read a value, seed 5: the explanation counts delimiters, written as `|`.
+  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/5");
+  await page.locator("#answer-answer").fill("nothing");
+  await check(page);
+  const feedback = page.locator(".feedback");
+  await expect(feedback.locator(".part-feedback-single")).toHaveText("You answered nothing.");
+  await expect(feedback.getByText("The answer:")).toHaveCount(1);
+  const expected = (await feedback.locator(".part-feedback-single").getAttribute("data-answer"))!;
+  expect(expected.length).toBeGreaterThan(0);
+  await expect(feedback.locator(".explanation")).not.toContainText("`");
+  await expect(feedback.locator(".explanation code").first()).toBeVisible();
+});

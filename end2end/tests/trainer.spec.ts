@@ -53,7 +53,10 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   await page.getByRole("link", { name: "Download CSV of results by organisation" }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe("pacs-academy-cohort-all-time.csv");
-  const csv = fs.readFileSync((await file.path())!, "utf8");
+  const bytes = fs.readFileSync((await file.path())!);
+  // A UTF-8 byte-order mark first, so that Excel reads accented names right.
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csv = bytes.subarray(3).toString("utf8");
   const lines = csv.split("\r\n");
   expect(lines[0]).toBe(COHORT_HEADER);
   const northgate = lines.filter((l) => l.startsWith("Northgate Hospitals NHS Trust,"));
@@ -92,7 +95,9 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   await page.getByRole("link", { name: "Download CSV of module progress" }).click();
   const modulesFile = await modulesDownload;
   expect(modulesFile.suggestedFilename()).toMatch(/^pacs-academy-learner-\d+-modules\.csv$/);
-  const modulesCsv = fs.readFileSync((await modulesFile.path())!, "utf8").split("\r\n").filter((l) => l !== "");
+  const modulesText = fs.readFileSync((await modulesFile.path())!, "utf8");
+  expect(modulesText.startsWith("\ufeff")).toBe(true);
+  const modulesCsv = modulesText.slice(1).split("\r\n").filter((l) => l !== "");
   expect(modulesCsv[0]).toBe("Course,Module,Slug,Completed (UTC)");
   expect(modulesCsv).toHaveLength(moduleRows + 1);
   expect(modulesCsv.slice(1).every((l) => /^(Foundation|Intermediate),.*,$/.test(l))).toBe(true);

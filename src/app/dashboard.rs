@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
 
+use super::components::count_of;
 use super::session::RequireRole;
 use crate::accounts::{Dashboard, LevelProgress, Role, TopicAccuracy};
 
@@ -102,8 +103,8 @@ fn DashboardBody(data: Resource<Result<Dashboard, AppError>>) -> impl IntoView {
                                         {d.weakest.into_iter().map(|t| {
                                             let href = practise_link(&t);
                                             view! {
-                                                <li><strong>{t.topic.clone()}</strong>" — "{t.percent()}"% correct over "{t.attempts}" attempts. "
-                                                <a href=href>"Practise "{t.topic.clone()}</a></li>
+                                                <li><strong>{topic_name(&t.topic)}</strong>" — "{t.percent()}"% correct over "{count_of(t.attempts, "attempt", "attempts")}". "
+                                                <a href=href>"Practise "{topic_name(&t.topic)}</a></li>
                                             }
                                         }).collect_view()}
                                     </ol>
@@ -116,6 +117,11 @@ fn DashboardBody(data: Resource<Result<Dashboard, AppError>>) -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The readable name of a progress topic.
+fn topic_name(topic: &str) -> String {
+    crate::exercise::topic_title(topic).map_or_else(|| topic.replace('-', " "), str::to_string)
 }
 
 /// A fresh exercise of the first kind that practises the topic, at the
@@ -172,7 +178,7 @@ fn TopicTable(topics: Vec<TopicAccuracy>) -> impl IntoView {
                 <thead><tr><th scope="col">"Course"</th><th scope="col">"Topic"</th><th scope="col">"Attempts"</th><th scope="col">"Correct"</th></tr></thead>
                 <tbody>
                     {topics.into_iter().map(|t| view! {
-                        <tr><td>{t.level.title()}</td><td>{t.topic.clone()}</td><td>{t.attempts}</td><td>{t.percent()}"%"</td></tr>
+                        <tr><td>{t.level.title()}</td><td>{topic_name(&t.topic)}</td><td>{t.attempts}</td><td>{t.percent()}"%"</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

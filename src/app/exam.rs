@@ -197,10 +197,10 @@ fn ExamCard(exam: ExamSummary) -> impl IntoView {
             <p class="hint">
                 "One question per page. You can move back and forth, flag questions to come back to, and see "
                 "which ones you have answered. When the time is up your answers are submitted for you."
-                {(exam.cooldown_hours > 0).then(|| format!(" After an attempt you can try again {} hours later.", exam.cooldown_hours))}
+                {(exam.cooldown_hours > 0).then(|| format!(" After an attempt you can try again {} later.", super::components::count_of(exam.cooldown_hours, "hour", "hours")))}
             </p>
             {exam.refusal.clone().filter(|_| open.is_none()).map(|r| view! {
-                <p class="notice">{r}{exam.available_from.map(|t| format!(" That is from {}.", format_utc(t)))}</p>
+                <p class="notice">{super::components::sentence(&r)}{exam.available_from.map(|t| format!(" You can start again from {}.", format_utc(t)))}</p>
             })}
             {can_start.then(|| view! {
                 <form class="inline-form" on:submit=on_start>

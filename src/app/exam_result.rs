@@ -21,8 +21,18 @@ use crate::exam::{format_utc, SubmittedBy, Withheld};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultPage {
     pub result: ResultView,
-    /// Topic slug → module title.
-    pub topics: Vec<(String, String)>,
+    /// Section → its name and where to revise it.
+    pub topics: Vec<TopicLink>,
+}
+
+/// A result section's readable name and the page that teaches it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicLink {
+    /// A module slug (blueprint topic) or an exercise kind slug (a lab
+    /// question made at draw time).
+    pub section: String,
+    pub title: String,
+    pub href: String,
 }
 
 /// What the result page shows when the attempt is still running.
@@ -53,13 +63,25 @@ pub async fn get_result(attempt_id: i64) -> Result<ResultState, AppError> {
         Err(ExamError::NotSubmitted) => return Ok(ResultState::StillRunning),
         Err(e) => return Err(super::exam::exam_error(e)),
     };
-    let topics = state
+    let level = result.level;
+    let mut topics: Vec<TopicLink> = state
         .content
-        .course(result.level)
+        .course(level)
         .modules
         .into_iter()
-        .map(|m| (m.slug, m.title))
+        .map(|m| TopicLink {
+            href: format!("/{}/{}", level.slug(), m.slug),
+            section: m.slug,
+            title: m.title,
+        })
         .collect();
+    // Lab questions are sections named by their exercise kind: link to
+    // that kind's practice at the paper's level.
+    topics.extend(crate::exercise::Kind::ALL.iter().map(|k| TopicLink {
+        section: k.slug().to_string(),
+        title: format!("{} (lab question)", k.title()),
+        href: format!("/exercises/{}/{}/1", k.slug(), level.slug()),
+    }));
     Ok(ResultState::Ready(Box::new(ResultPage { result, topics })))
 }
 
@@ -113,18 +135,13 @@ pub fn ExamResultPage() -> impl IntoView {
     }
 }
 
-fn topic_title(topics: &[(String, String)], slug: &str) -> String {
-    topics
-        .iter()
-        .find(|(s, _)| s == slug)
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| slug.replace('-', " "))
+fn topic_of<'a>(topics: &'a [TopicLink], section: &str) -> Option<&'a TopicLink> {
+    topics.iter().find(|t| t.section == section)
 }
 
 #[component]
 fn Result(page: ResultPage) -> impl IntoView {
     let ResultPage { result: r, topics } = page;
-    let level = r.level;
     let verdict = if r.passed { "Passed" } else { "Not passed" };
     let by = match r.submitted_by {
         SubmittedBy::Candidate => "You submitted it",
@@ -134,12 +151,10 @@ fn Result(page: ResultPage) -> impl IntoView {
         .sections
         .iter()
         .map(|s| {
-            let percent = (s.marks * 100).checked_div(s.total).unwrap_or(0);
-            let title = topic_title(&topics, &s.section);
-            let href = topics
-                .iter()
-                .any(|(slug, _)| slug == &s.section)
-                .then(|| format!("/{}/{}", level.slug(), s.section));
+            let percent = crate::exam::nearest_percent(s.marks, s.total);
+            let topic = topic_of(&topics, &s.section);
+            let title = topic.map_or_else(|| s.section.replace('-', " "), |t| t.title.clone());
+            let href = topic.map(|t| t.href.clone());
             view! {
                 <tr>
                     <th scope="row">{match href {

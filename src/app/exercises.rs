@@ -13,6 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+use super::components::InlineCode;
 use super::not_found::NotFound;
 use super::session::{error_text, use_session};
 use crate::exercise::{AnswerForm, Exercise, Feedback, Part};
@@ -618,12 +619,14 @@ fn part_labels(parts: &[(String, AnswerForm)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// One sentence on one part of the answer.
-fn part_message(p: &crate::exercise::PartFeedback) -> String {
+/// One sentence on one part of the answer. With `with_answer` false (a
+/// single part, whose answer the feedback states once, below) a wrong
+/// part's message does not repeat the answer.
+fn part_message(p: &crate::exercise::PartFeedback, with_answer: bool) -> String {
     if let Some(problem) = &p.problem {
         return problem.clone();
     }
-    if p.correct {
+    if p.correct || (!with_answer && !p.given.is_empty()) {
         format!("You answered {}.", p.given)
     } else if p.given.is_empty() {
         format!("The answer is {}.", p.expected)
@@ -657,17 +660,17 @@ fn FeedbackView(checked: Checked, labels: Vec<(String, String)>) -> impl IntoVie
                             <li class=if p.correct { "part-right" } else { "part-wrong" }
                                 data-part=p.name.clone() data-answer=p.answer.clone()>
                                 <strong>{format!("{label}: {mark}.")}</strong>
-                                " "{part_message(p)}
+                                " "<InlineCode text=part_message(p, true)/>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
             })}
             {(!several).then(|| f.parts.first().map(|p| view! {
-                <p class="part-feedback-single" data-part=p.name.clone() data-answer=p.answer.clone()>{part_message(p)}</p>
+                <p class="part-feedback-single" data-part=p.name.clone() data-answer=p.answer.clone()><InlineCode text=part_message(p, false)/></p>
             }))}
-            <p><strong>"The answer: "</strong>{f.expected.clone()}</p>
-            <p class="explanation">{f.explanation.clone()}</p>
+            {(!several).then(|| view! { <p><strong>"The answer: "</strong><InlineCode text=f.expected.clone()/></p> })}
+            <p class="explanation"><InlineCode text=f.explanation.clone()/></p>
             <p>"Learn more: "<a href=f.learn_more.href.clone()>{f.learn_more.title.clone()}</a></p>
             {(!checked.recorded).then(|| view! {
                 <p class="fine">"Your answer was not recorded: "<a href="/signin">"sign in"</a>" to keep track of your progress."</p>

@@ -33,6 +33,9 @@ fn explain(name: String, bytes: &[u8]) -> Outcome {
     if bytes.is_empty() {
         return Outcome::Failed(format!("{name} is empty: there is nothing to read."));
     }
+    if let Some(why) = crate::dicom::not_dicom(bytes) {
+        return Outcome::Failed(format!("{name}: {why}"));
+    }
     let parsed = crate::dicom::read(bytes);
     let explorer = dicom_explorer(
         &parsed,
@@ -185,5 +188,23 @@ mod tests {
             other => panic!("expected an error with an offset, got {other:?}"),
         }
         assert!(matches!(explain("e.dcm".into(), &[]), Outcome::Failed(_)));
+    }
+
+    #[test]
+    fn a_file_that_is_not_dicom_is_called_that() {
+        match explain("scan.png".into(), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR") {
+            Outcome::Failed(m) => {
+                assert!(m.starts_with("scan.png: This is not a DICOM file"), "{m}");
+                assert!(m.contains("PNG image"), "{m}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Starts like a data element, then overruns: read, with where it stopped.
+        let mut junk = vec![0x08, 0x00, 0x05, 0x00, b'C', b'S', 0xff, 0x7f];
+        junk.extend_from_slice(&[b'x'; 40]);
+        assert!(matches!(
+            explain("junk.bin".into(), &junk),
+            Outcome::Read { error: Some(_), .. }
+        ));
     }
 }

@@ -14,7 +14,7 @@ use super::trainer::DateRangeForm;
 use crate::accounts::{FormResult, Role};
 use crate::content::Level;
 use crate::exam::analysis::{
-    QuestionStatus, EASY_ABOVE_PERCENT, HARD_BELOW_PERCENT, LOW_DISCRIMINATION,
+    ItemWarning, QuestionStatus, EASY_ABOVE_PERCENT, HARD_BELOW_PERCENT, LOW_DISCRIMINATION,
     MIN_ATTEMPTS_FOR_WARNINGS,
 };
 use crate::exam::option_letter;
@@ -187,14 +187,20 @@ fn ItemsBody(
                 );
                 let flagged = r.rows.iter().filter(|x| x.status() == QuestionStatus::Flagged).count();
                 let retired = r.rows.iter().filter(|x| x.status() == QuestionStatus::Retired).count();
-                let warned = r.rows.iter().filter(|x| x.stats.warnings.iter().any(|w| w.label() != "too few attempts")).count();
+                let warned = r.rows.iter().filter(|x| !x.stats.warnings.is_empty()).count();
+                let thin = r.rows.iter().filter(|x| x.stats.warnings.iter().any(|w| matches!(w, ItemWarning::TooFewAttempts { .. }))).count();
+                let thin = match thin {
+                    0 => String::new(),
+                    n if n == warned => " (all on too few attempts to judge)".to_string(),
+                    n => format!(" ({n} of them on too few attempts to judge)"),
+                };
                 view! {
                     <h2 class="report-subject">{r.exam_title.clone()}</h2>
                     <p>
                         {format!("{} marked attempts, {}. Discrimination method: ", r.attempts, f.describe())}
                         <strong class="method-name">{r.discrimination_method.clone()}</strong>"."
                     </p>
-                    <p>{format!("{} questions: {warned} with a warning, {flagged} flagged, {retired} retired.", r.rows.len())}</p>
+                    <p>{format!("{} questions: {warned} with a warning{thin}, {flagged} flagged, {retired} retired.", r.rows.len())}</p>
                     <p class="button-row">
                         <a class="button button-secondary" href=csv download="" rel="external">
                             "Download CSV"<span class="visually-hidden">" of the item analysis"</span>

@@ -30,6 +30,7 @@ mod read;
 #[cfg(test)]
 mod read_tests;
 mod regions;
+mod sniff;
 mod tag;
 #[cfg(test)]
 mod testutil;
@@ -54,6 +55,7 @@ pub use listing::{parse_listing, Listing, ListingError};
 pub use object::{format_ds, DataElement, DataSet, ElementValue};
 pub use read::{read, read_dataset, Parsed, ReadError, MAX_DEPTH, MAX_ELEMENTS};
 pub use regions::{region_at, regions, Region, RegionKind};
+pub use sniff::not_dicom;
 pub use tag::{Tag, TagParseError};
 pub use uid::{all_uids, lookup_uid, TransferSyntax, UidEntry, UidKind};
 pub use value::{Value, MAX_NUMBERS, MAX_TEXT_BYTES, PREVIEW_BYTES};

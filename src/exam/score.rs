@@ -78,12 +78,24 @@ pub enum ScoreError {
     Mismatch { items: usize, questions: usize },
 }
 
-/// Percentage rounded down; 0 when `total` is 0.
-pub fn percent(marks: u32, total: u32) -> u32 {
-    if total == 0 {
-        return 0;
+/// `marks` out of `total` to the nearest whole percent (halves up); 0 when
+/// `total` is 0.
+pub fn nearest_percent(marks: u32, total: u32) -> u32 {
+    (u64::from(marks) * 200 + u64::from(total))
+        .checked_div(2 * u64::from(total))
+        .unwrap_or(0) as u32
+}
+
+/// The percentage shown for `marks` out of `total`: to the nearest whole
+/// percent (halves up), except that a fail never shows the pass mark or
+/// more (69.5% against a 70% pass mark shows 69%). 0 when `total` is 0.
+pub fn percent(marks: u32, total: u32, pass_mark_percent: u32) -> u32 {
+    let nearest = nearest_percent(marks, total);
+    if !passes(marks, total, pass_mark_percent) && nearest >= pass_mark_percent {
+        pass_mark_percent.saturating_sub(1)
+    } else {
+        nearest
     }
-    (u64::from(marks) * 100 / u64::from(total)) as u32
 }
 
 /// Pass iff `marks * 100 >= pass_mark_percent * total`, and the paper is not
@@ -165,7 +177,7 @@ pub fn score(
     }
     sections.retain(|s| s.total > 0);
     Ok(Score {
-        percent: percent(marks, total),
+        percent: percent(marks, total, def.pass_mark_percent),
         passed: passes(marks, total, def.pass_mark_percent),
         pass_mark_percent: def.pass_mark_percent,
         marks,
@@ -214,27 +226,35 @@ mod tests {
         // 70% of 40 is 28 exactly.
         assert!(passes(28, 40, 70));
         assert!(!passes(27, 40, 70));
-        assert_eq!(percent(28, 40), 70);
-        assert_eq!(percent(27, 40), 67);
+        assert_eq!(percent(28, 40, 70), 70);
+        assert_eq!(percent(27, 40, 70), 68, "67.5% to the nearest");
         // 70% of 60 is 42; 41/60 = 68.33%.
         assert!(passes(42, 60, 70));
         assert!(!passes(41, 60, 70));
         // 7 of 10 items: exactly 70%. 2 of 3 is 66.67%, below 70.
         assert!(passes(7, 10, 70));
         assert!(!passes(2, 3, 70));
-        assert_eq!(percent(2, 3), 66, "rounded down, not to nearest");
-        // A shown percentage agrees with the rule for every paper length.
-        for total in 1..=100 {
-            for marks in 0..=total {
-                assert_eq!(
-                    passes(marks, total, 70),
-                    percent(marks, total) >= 70,
-                    "{marks}/{total}"
-                );
+        assert_eq!(percent(2, 3, 70), 67, "to the nearest, not rounded down");
+        assert_eq!(percent(4, 6, 70), 67);
+        assert_eq!(percent(1, 8, 70), 13, "12.5% rounds half up");
+        // 139 of 200 is 69.5%: a fail, so it must not read 70%.
+        assert!(!passes(139, 200, 70));
+        assert_eq!(percent(139, 200, 70), 69);
+        // A shown percentage agrees with the rule for every paper length and
+        // pass mark, and is never more than half a percent from the truth
+        // (a fail just under the mark may read one lower).
+        for pass in [50, 70, 80, 100] {
+            for total in 1..=200u32 {
+                for marks in 0..=total {
+                    let shown = percent(marks, total, pass);
+                    assert_eq!(passes(marks, total, pass), shown >= pass, "{marks}/{total} at {pass}%");
+                    let exact = f64::from(marks) * 100.0 / f64::from(total);
+                    assert!((f64::from(shown) - exact).abs() <= 1.0, "{marks}/{total}: {shown} vs {exact}");
+                }
             }
         }
         assert!(!passes(0, 0, 70));
-        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(0, 0, 70), 0);
         assert!(passes(40, 40, 100) && !passes(39, 40, 100));
     }
 

@@ -215,6 +215,32 @@ impl Kind {
             Kind::DicomVr => "dicom-value-representations",
         }
     }
+
+    /// The readable name of [`Kind::topic`], e.g. "HL7 trigger events".
+    pub fn topic_title(self) -> &'static str {
+        match self {
+            Kind::Hl7ReadValue | Kind::Hl7LocateField => "HL7 message structure",
+            Kind::Hl7TriggerEvent => "HL7 trigger events",
+            Kind::Hl7SpotDefect => "HL7 message validation",
+            Kind::Hl7Merge => "HL7 patient identity and merges",
+            Kind::Hl7BuildAck => "HL7 acknowledgements",
+            Kind::DicomDecodeElement | Kind::DicomFindAttribute => "DICOM data elements",
+            Kind::DicomTransferSyntax => "DICOM transfer syntaxes",
+            Kind::DicomInformationModel => "DICOM information model",
+            Kind::DicomNetworkConfig => "DICOM networking",
+            Kind::DicomWorklistMatching => "DICOM modality worklist",
+            Kind::DicomVr => "DICOM value representations",
+        }
+    }
+}
+
+/// The readable name of a progress topic (a [`Kind::topic`] slug); `None`
+/// for a slug no kind uses.
+pub fn topic_title(topic: &str) -> Option<&'static str> {
+    Kind::ALL
+        .iter()
+        .find(|k| k.topic() == topic)
+        .map(|k| k.topic_title())
 }
 
 /// What the learner sees. Serialisable and sent to the browser: it holds no

@@ -618,7 +618,11 @@ fn refuse(e: impl Into<AppError>) -> Response {
     e.into().into_response()
 }
 
+/// A CSV download. The body starts with a UTF-8 byte-order mark: without it
+/// Excel opens the file in the Windows code page and garbles names such as
+/// "Siobhán Ó Briain".
 fn attachment(filename: &str, body: String) -> Response {
+    let body = format!("\u{feff}{body}");
     (
         [
             (
