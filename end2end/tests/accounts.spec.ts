@@ -83,8 +83,20 @@ test("a bad password gets a clear error next to the field", async ({ page }) => 
   const password = page.getByLabel("Password");
   await expect(password).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#field-password-error")).toContainText("at least 12 characters");
-  await expect(page.getByRole("alert").first()).toContainText("correct the highlighted fields");
-  await expect(page).toHaveURL(/\/signup$/);
+  // The GOV.UK error summary: focused, titled, one link per field error, and
+  // each link moves to its field.
+  const summary = page.locator(".error-summary");
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+  const link = summary.getByRole("link", { name: /at least 12 characters/ });
+  await expect(link).toHaveAttribute("href", "#field-password");
+  await link.click();
+  await expect(password).toBeFocused();
+  // The field in error is highlighted: its border is the error colour, unlike a good field's.
+  const border = (l: import("@playwright/test").Locator) => l.evaluate((e) => getComputedStyle(e).borderTopColor);
+  expect(await border(password)).not.toBe(await border(page.getByLabel("Full name")));
+  expect(await border(password)).toBe(await page.locator("#field-password-error").evaluate((e) => getComputedStyle(e).color));
+  await expect(page).toHaveURL(/\/signup(#field-password)?$/);
 
   await password.fill("1qaz2wsx3edc");
   await page.getByRole("button", { name: "Create account" }).click();

@@ -148,7 +148,10 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
       const after = await timerSeconds(page);
       expect(after).toBeLessThan(before);
       expect(after).toBeGreaterThan(before - 60);
-      await expect(page.getByRole("button", { name: "Question 3, answered, flagged" })).toBeVisible();
+      const both = page.getByRole("button", { name: "Question 3, answered, flagged" });
+      await expect(both).toBeVisible();
+      // The grid shows both marks, not the flag alone.
+      await expect(both.locator(".exam-grid-mark")).toHaveText("✓⚑");
       await expect(page.getByRole("button", { name: "Question 1, answered" })).toBeVisible();
       await expect(page.getByRole("button", { name: "Question 4, not answered" })).toBeVisible();
     }

@@ -197,17 +197,39 @@ fn AdminBody(actions: AdminActions) -> impl IntoView {
     } = actions;
     let session = use_session();
     let create_result = form_result(create.value());
+    // The notice is about the action sent last: an older refusal goes as
+    // soon as anything else is sent.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Last {
+        Nothing,
+        Toggle,
+        Role,
+        Assign,
+        Create,
+    }
+    let last = RwSignal::new(Last::Nothing);
+    Effect::new(move |_| {
+        for (pending, which) in [
+            (toggle.pending().get(), Last::Toggle),
+            (role.pending().get(), Last::Role),
+            (assign.pending().get(), Last::Assign),
+            (create.pending().get(), Last::Create),
+        ] {
+            if pending {
+                last.set(which);
+            }
+        }
+    });
     let action_error = move || {
-        [
-            toggle.value().get(),
-            role.value().get(),
-            assign.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|r| r.err())
-        .map(|e| super::session::error_text(&e))
+        let error = match last.get() {
+            Last::Toggle => toggle.value().get().and_then(|r| r.err()),
+            Last::Role => role.value().get().and_then(|r| r.err()),
+            Last::Assign => assign.value().get().and_then(|r| r.err()),
+            Last::Nothing | Last::Create => None,
+        };
+        error.map(|e| super::session::error_text(&e))
     };
+    let role_saved = move || last.get() == Last::Role && matches!(role.value().get(), Some(Ok(_)));
     view! {
         <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -222,6 +244,9 @@ fn AdminBody(actions: AdminActions) -> impl IntoView {
                 let csrf_users = csrf.clone();
                 view! {
                     {move || action_error().map(|e| view! { <div class="notice notice-error" role="alert"><p>{e}</p></div> })}
+                    {move || role_saved().then(|| view! {
+                        <div class="notice notice-success" role="status"><p>"Role saved. Their sessions have ended: they sign in again with the new role."</p></div>
+                    })}
                     <section aria-labelledby="orgs-title">
                         <h2 id="orgs-title">"Organisations"</h2>
                         <div class="table-wrap" role="region" tabindex="0" aria-label="Table of organisations">
@@ -276,6 +301,7 @@ fn AdminBody(actions: AdminActions) -> impl IntoView {
                                         let orgs = orgs_for_users.clone();
                                         let select_id = format!("role-{}", u.id);
                                         let is_trainer = u.role == Role::Trainer;
+                                        let current = u.role.as_str();
                                         view! {
                                             <tr>
                                                 <td>{u.name}<br/><span class="fine">{u.email.clone()}</span></td>
@@ -285,7 +311,9 @@ fn AdminBody(actions: AdminActions) -> impl IntoView {
                                                         <CsrfField csrf=csrf_role/>
                                                         <input type="hidden" name="user_id" value=u.id.to_string()/>
                                                         <label for=select_id.clone() class="visually-hidden">{role_label}</label>
-                                                        <select id=select_id name="role">
+                                                        // Back to the saved role whenever a change is answered, so
+                                                        // that a refused choice does not stay on show.
+                                                        <select id=select_id name="role" prop:value=move || { role.value().track(); current }>
                                                             {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == u.role>{r.title()}</option> }).collect_view()}
                                                         </select>
                                                         <button type="submit" class="button-link">"Save"<span class="visually-hidden">{save_label}</span></button>

@@ -901,7 +901,7 @@ fn Overview() -> impl IntoView {
                                 aria-label=label
                                 on:click=move |_| set_current(exam, i)>
                                 <span aria-hidden="true">{i + 1}</span>
-                                <span class="exam-grid-mark" aria-hidden="true">{move || if is_flagged() { "⚑" } else if is_answered() { "✓" } else { "" }}</span>
+                                <span class="exam-grid-mark" aria-hidden="true">{move || match (is_answered(), is_flagged()) { (true, true) => "✓⚑", (false, true) => "⚑", (true, false) => "✓", (false, false) => "" }}</span>
                             </button>
                         </li>
                     }

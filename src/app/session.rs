@@ -147,20 +147,72 @@ pub fn Field(
     }
 }
 
-/// The message for the whole form: an alert on failure, a status on success.
+/// Moves focus to the field an error summary link names (the fragment
+/// alone would scroll without focusing, and the router would take the
+/// click). Before hydration the plain link still jumps to the field.
+fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, id);
+}
+
+/// The message for the whole form: a status on success; on failure an
+/// error summary (the GOV.UK pattern): "There is a problem", then each
+/// field's error as a link to that field (`#field-{name}`, the id every
+/// form here gives its inputs), and focus moved to the summary so that a
+/// screen reader announces it and the keyboard starts from it.
 #[component]
 pub fn FormMessage(#[prop(into)] result: Signal<Option<FormResult>>) -> impl IntoView {
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if result.get().is_some_and(|r| !r.ok) {
+            if let Some(el) = summary.get() {
+                let _ = el.focus();
+            }
+        }
+    });
     move || {
         result.get().and_then(|r| {
-            r.message.map(|m| {
-                if r.ok {
+            if r.ok {
+                return r.message.map(|m| {
                     view! { <div class="notice notice-success" role="status"><p>{m}</p></div> }
                         .into_any()
-                } else {
-                    view! { <div class="notice notice-error" role="alert"><p>{m}</p></div> }
-                        .into_any()
+                });
+            }
+            // With field errors the list says it all ("Please correct the
+            // highlighted fields" would only repeat the heading).
+            let general = r.message.filter(|_| r.errors.is_empty());
+            Some(
+                view! {
+                    <div class="error-summary" role="alert" tabindex="-1" node_ref=summary aria-labelledby="error-summary-title">
+                        <h2 id="error-summary-title" class="error-summary-title">"There is a problem"</h2>
+                        {general.map(|m| view! { <p>{m}</p> })}
+                        {(!r.errors.is_empty()).then(|| view! {
+                            <ul class="error-summary-list">
+                                {r.errors.iter().map(|e| {
+                                    let id = format!("field-{}", e.field);
+                                    let href = format!("#{id}");
+                                    view! {
+                                        <li><a href=href on:click=move |ev| focus_field(ev, &id)>{e.message.clone()}</a></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </div>
                 }
-            })
+                .into_any(),
+            )
         })
     }
 }
