@@ -341,7 +341,11 @@ async fn expiry_without_a_browser_marks_the_stored_answers() {
     let r = exam::result(&w.db, &w.exams, &w.bank, &jane, id, closes + 60)
         .await
         .unwrap();
-    assert_eq!((r.marks, r.total, r.percent), (4, 6, 67), "66.7% to the nearest");
+    assert_eq!(
+        (r.marks, r.total, r.percent),
+        (4, 6, 67),
+        "66.7% to the nearest"
+    );
     assert!(r.passed);
     assert_eq!(r.submitted_by, SubmittedBy::Expiry);
     assert_eq!(r.submitted_at, closes);

@@ -137,9 +137,18 @@ mod text_tests {
         let c = |s: &str| (true, s.to_string());
         assert_eq!(
             code_runs("fields are separated by `|`, components by `^`."),
-            vec![t("fields are separated by "), c("|"), t(", components by "), c("^"), t(".")]
+            vec![
+                t("fields are separated by "),
+                c("|"),
+                t(", components by "),
+                c("^"),
+                t(".")
+            ]
         );
-        assert_eq!(code_runs("`MSH|^~\\&|` first"), vec![c("MSH|^~\\&|"), t(" first")]);
+        assert_eq!(
+            code_runs("`MSH|^~\\&|` first"),
+            vec![c("MSH|^~\\&|"), t(" first")]
+        );
         assert_eq!(code_runs("no code"), vec![t("no code")]);
         assert_eq!(code_runs("one ` alone"), vec![t("one ` alone")]);
         assert_eq!(code_runs("`a` and ` b"), vec![c("a"), t(" and ` b")]);

@@ -37,8 +37,14 @@ fn looks_like(bytes: &[u8]) -> Option<&'static str> {
         (b"\x1f\x8b", "a gzip archive"),
         (b"II*\x00", "a TIFF image"),
         (b"MM\x00*", "a TIFF image"),
-        (b"MSH|", "an HL7 v2 message: try Explain my message in the HL7 lab"),
-        (b"\x0bMSH|", "an HL7 v2 message in MLLP framing: try Explain my message in the HL7 lab"),
+        (
+            b"MSH|",
+            "an HL7 v2 message: try Explain my message in the HL7 lab",
+        ),
+        (
+            b"\x0bMSH|",
+            "an HL7 v2 message in MLLP framing: try Explain my message in the HL7 lab",
+        ),
         (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
     ];
     if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
@@ -57,12 +63,21 @@ mod tests {
 
     #[test]
     fn dicom_and_bare_data_sets_pass() {
-        let file = crate::synth::dicom::instance(crate::synth::dicom::Modality::Ct, 3, 0).expect("file");
+        let file =
+            crate::synth::dicom::instance(crate::synth::dicom::Modality::Ct, 3, 0).expect("file");
         assert_eq!(not_dicom(&file.bytes), None, "a Part 10 file");
-        assert_eq!(not_dicom(&file.bytes[132..]), None, "its meta group onwards (group 0002)");
+        assert_eq!(
+            not_dicom(&file.bytes[132..]),
+            None,
+            "its meta group onwards (group 0002)"
+        );
         // (0008,0005) Specific Character Set, explicit VR: a bare data set.
         assert_eq!(not_dicom(b"\x08\x00\x05\x00CS\x0a\x00ISO_IR 100"), None);
-        assert_eq!(not_dicom(b"DICM\x02\x00\x00\x00"), None, "DICM without a preamble");
+        assert_eq!(
+            not_dicom(b"DICM\x02\x00\x00\x00"),
+            None,
+            "DICM without a preamble"
+        );
         // Damaged after the marker is still DICOM: the reader says where.
         let mut cut = file.bytes.clone();
         cut.truncate(140);
@@ -73,15 +88,21 @@ mod tests {
     fn other_files_are_named() {
         let png = not_dicom(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("not DICOM");
         assert!(png.starts_with("This is not a DICOM file"), "{png}");
-        assert!(png.contains("PS3.10") && png.ends_with("It looks like a PNG image."), "{png}");
+        assert!(
+            png.contains("PS3.10") && png.ends_with("It looks like a PNG image."),
+            "{png}"
+        );
         let pdf = not_dicom(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").expect("not DICOM");
         assert!(pdf.contains("a PDF document"), "{pdf}");
-        let hl7 = not_dicom(b"MSH|^~\\&|RIS|NORTHGATE|PACS|NORTHGATE|20260101||ORM^O01|1|P|2.5.1\r").expect("not DICOM");
+        let hl7 =
+            not_dicom(b"MSH|^~\\&|RIS|NORTHGATE|PACS|NORTHGATE|20260101||ORM^O01|1|P|2.5.1\r")
+                .expect("not DICOM");
         assert!(hl7.contains("HL7 v2 message"), "{hl7}");
         let text = not_dicom(b"Patient list, 1 December\nSmith, Jane\n").expect("not DICOM");
         assert!(text.contains("a text file"), "{text}");
         // Unknown binary: no guess, still a clear refusal.
-        let odd = not_dicom(&[0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x10, 0x00]).expect("not DICOM");
+        let odd =
+            not_dicom(&[0x01, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x10, 0x00]).expect("not DICOM");
         assert!(!odd.contains("looks like"), "{odd}");
         // An odd group is private, never first in a data set.
         assert!(not_dicom(b"\x09\x00\x10\x00LO\x04\x00ABCD").is_some());

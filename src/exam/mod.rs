@@ -51,7 +51,7 @@ pub use question::{
     QuestionKind, QuestionSet,
 };
 pub use score::{
-    nearest_percent, passes, percent, score, ItemResult, Score, ScoreError, SectionScore, MULTIPLE_RESPONSE_RULE,
-    SINGLE_ANSWER_RULE,
+    nearest_percent, passes, percent, score, ItemResult, Score, ScoreError, SectionScore,
+    MULTIPLE_RESPONSE_RULE, SINGLE_ANSWER_RULE,
 };
 pub use timing::{warning_due, Warning};

@@ -247,9 +247,16 @@ mod tests {
             for total in 1..=200u32 {
                 for marks in 0..=total {
                     let shown = percent(marks, total, pass);
-                    assert_eq!(passes(marks, total, pass), shown >= pass, "{marks}/{total} at {pass}%");
+                    assert_eq!(
+                        passes(marks, total, pass),
+                        shown >= pass,
+                        "{marks}/{total} at {pass}%"
+                    );
                     let exact = f64::from(marks) * 100.0 / f64::from(total);
-                    assert!((f64::from(shown) - exact).abs() <= 1.0, "{marks}/{total}: {shown} vs {exact}");
+                    assert!(
+                        (f64::from(shown) - exact).abs() <= 1.0,
+                        "{marks}/{total}: {shown} vs {exact}"
+                    );
                 }
             }
         }

@@ -132,11 +132,21 @@ fn slugs_round_trip() {
 fn topics_have_one_readable_name() {
     for &k in Kind::ALL {
         let name = topic_title(k.topic()).expect("every kind's topic has a name");
-        assert_eq!(name, k.topic_title(), "kinds sharing a topic share its name");
+        assert_eq!(
+            name,
+            k.topic_title(),
+            "kinds sharing a topic share its name"
+        );
         assert!(!name.contains('-'), "{name}: a name, not a slug");
-        assert!(name.starts_with("HL7 ") || name.starts_with("DICOM "), "{name}");
+        assert!(
+            name.starts_with("HL7 ") || name.starts_with("DICOM "),
+            "{name}"
+        );
     }
-    assert_eq!(topic_title("hl7-trigger-events"), Some("HL7 trigger events"));
+    assert_eq!(
+        topic_title("hl7-trigger-events"),
+        Some("HL7 trigger events")
+    );
     assert_eq!(topic_title("no-such-topic"), None);
 }
 
