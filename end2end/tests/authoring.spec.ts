@@ -90,3 +90,61 @@ test("a trainer edits a module with a live preview and checks, saves it, and a l
   await expect(learner.getByRole("alert")).toContainText("You do not have access to this page");
   await context.close();
 });
+
+test("leaving the editor with unsaved work asks first, and the draft is offered back", async ({ page, context }) => {
+  test.setTimeout(90_000);
+  // A module no other test edits; drafts live in this test's own browser context.
+  const editor = "/trainer/modules/intermediate/transfer-syntaxes";
+  const marker = `Draft paragraph ${Date.now()}.`;
+  await signIn(page, TRAINER);
+  await gotoHydrated(page, editor);
+  const source = page.getByLabel("Markdown source");
+  const original = await source.inputValue();
+  await expect(page.getByText("You have an unsaved draft")).toHaveCount(0);
+  await typeAtEnd(page, `\n\n${marker}\n`);
+  await expect(page.locator(".editor-dirty")).toHaveText("Unsaved changes");
+
+  // A link away asks; saying no stays with the work in place.
+  const questions: string[] = [];
+  page.once("dialog", (d) => { questions.push(d.message()); void d.dismiss(); });
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Edit modules" }).click();
+  await expect.poll(() => questions.length).toBe(1);
+  expect(questions[0]).toContain("unsaved changes");
+  await expect(page).toHaveURL(new RegExp(`${editor}$`));
+  await expect(source).toHaveValue(`${original}\n\n${marker}\n`);
+
+  // Saying yes leaves; the draft stays in this browser.
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Edit modules" }).click();
+  await expect(page).toHaveURL(/\/trainer\/modules$/);
+
+  // Back in the editor: the server's text, and the draft on offer.
+  await gotoHydrated(page, editor);
+  const offer = page.getByRole("region", { name: "You have an unsaved draft of this module" });
+  await expect(offer).toBeVisible();
+  await expect(source).toHaveValue(original);
+  await offer.getByRole("button", { name: "Restore the draft" }).click();
+  await expect(offer).toHaveCount(0);
+  await expect(source).toHaveValue(`${original}\n\n${marker}\n`);
+  await expect(page.locator(".editor-dirty")).toHaveText("Unsaved changes");
+
+  // Closing the tab gets the browser's own prompt; the draft outlives the tab.
+  const closing = page.waitForEvent("dialog");
+  await page.close({ runBeforeUnload: true });
+  const prompt = await closing;
+  expect(prompt.type()).toBe("beforeunload");
+  await prompt.accept();
+  await expect.poll(() => page.isClosed()).toBe(true);
+
+  const again = await context.newPage();
+  await gotoHydrated(again, editor);
+  const offered = again.getByRole("region", { name: "You have an unsaved draft of this module" });
+  await expect(offered).toBeVisible();
+  // Discarding removes it for good.
+  await offered.getByRole("button", { name: "Discard the draft" }).click();
+  await expect(offered).toHaveCount(0);
+  await expect(again.getByLabel("Markdown source")).toHaveValue(original);
+  await gotoHydrated(again, editor);
+  await expect(again.getByText("You have an unsaved draft")).toHaveCount(0);
+  expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("pacs-editor-draft:")))).toEqual([]);
+});

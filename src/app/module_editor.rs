@@ -212,11 +212,107 @@ struct EditorState {
     textarea: NodeRef<leptos::html::Textarea>,
     check_seq: StoredValue<u64>,
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// A draft of this module left in this browser by an earlier visit,
+    /// offered until it is restored or discarded. While it is on offer,
+    /// nothing overwrites it.
+    offered: RwSignal<Option<LocalDraft>>,
+}
+
+/// Unsaved editor text kept in this browser's local storage, per module
+/// file, so that leaving the page (a link, a closed tab, a crash) does not
+/// lose it. Removed once the text is saved or the draft discarded.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LocalDraft {
+    /// The revision the draft was based on.
+    pub base: String,
+    pub text: String,
+    /// When it was last kept (milliseconds since 1970, UTC).
+    pub kept_at_ms: f64,
+}
+
+#[cfg(feature = "hydrate")]
+mod drafts {
+    use super::LocalDraft;
+    use leptos::prelude::window;
+
+    fn key(path: &str) -> String {
+        format!("pacs-editor-draft:{path}")
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    pub fn read(path: &str) -> Option<LocalDraft> {
+        let text = storage()?.get_item(&key(path)).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn write(path: &str, draft: &LocalDraft) {
+        if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(draft)) {
+            // A full storage quota only means no draft: the editor still works.
+            let _ = s.set_item(&key(path), &text);
+        }
+    }
+
+    pub fn remove(path: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&key(path));
+        }
+    }
 }
 
 impl EditorState {
     fn dirty(&self) -> bool {
         self.text.with(|t| self.saved_text.with(|s| t != s))
+    }
+
+    /// Keeps the text as this browser's draft while it has unsaved changes,
+    /// and removes the draft once it has none. Leaves a draft on offer
+    /// alone until the trainer restores or discards it.
+    fn keep_draft(self) {
+        #[cfg(feature = "hydrate")]
+        {
+            if self.offered.with_untracked(Option::is_some) {
+                return;
+            }
+            let path = self.path.get_value();
+            if self.dirty_untracked() {
+                drafts::write(
+                    &path,
+                    &LocalDraft {
+                        base: self.base.get_untracked(),
+                        text: self.text.get_untracked(),
+                        kept_at_ms: js_sys::Date::now(),
+                    },
+                );
+            } else {
+                drafts::remove(&path);
+            }
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn dirty_untracked(&self) -> bool {
+        self.text
+            .with_untracked(|t| self.saved_text.with_untracked(|s| t != s))
+    }
+
+    /// Puts the offered draft in the editor, on the revision it was based
+    /// on: if the module has been saved since, saving shows the conflict.
+    fn restore_draft(self) {
+        if let Some(d) = self.offered.get_untracked() {
+            self.offered.set(None);
+            self.base.set(d.base);
+            self.replace_text(d.text);
+            self.keep_draft();
+        }
+    }
+
+    fn discard_draft(self) {
+        self.offered.set(None);
+        #[cfg(feature = "hydrate")]
+        drafts::remove(&self.path.get_value());
     }
 
     /// Checks and renders the text ~300 ms after the last change.
@@ -225,7 +321,10 @@ impl EditorState {
             h.clear();
         }
         let handle = set_timeout_with_handle(
-            move || self.check_now(),
+            move || {
+                self.keep_draft();
+                self.check_now();
+            },
             std::time::Duration::from_millis(300),
         )
         .ok();
@@ -279,6 +378,8 @@ impl EditorState {
                     id: revision_id,
                     restored,
                 });
+                // Saved: no draft, unless the text changed during the save.
+                self.keep_draft();
             }
             Ok(SaveOutcome::Conflict {
                 current_text,
@@ -387,7 +488,29 @@ fn Editor(module: OpenedModule, report: DraftReport, csrf: String) -> impl IntoV
         textarea: NodeRef::new(),
         check_seq: StoredValue::new(0),
         timer: StoredValue::new(None),
+        offered: RwSignal::new(None),
     };
+    // In the browser: offer a draft an earlier visit left (unless it is
+    // what the server has anyway), and guard against leaving with unsaved
+    // work.
+    #[cfg(feature = "hydrate")]
+    {
+        // After hydration (an effect), so that the page first matches what
+        // the server rendered.
+        let path = module.file.path.clone();
+        let server_text = module.text.clone();
+        Effect::new(move |_| match drafts::read(&path) {
+            Some(d) if d.text != server_text => state.offered.set(Some(d)),
+            Some(_) => drafts::remove(&path),
+            None => {}
+        });
+        crate::leave_guard::set(move || {
+            state.keep_draft();
+            state.dirty_untracked()
+        });
+        on_cleanup(crate::leave_guard::clear);
+    }
+    let current_revision = module.revision.clone();
     let title = module
         .file
         .title
@@ -408,6 +531,7 @@ fn Editor(module: OpenedModule, report: DraftReport, csrf: String) -> impl IntoV
             " · "<a href=learner_path>"View as learners see it"</a>
         </p>
         <StatusMessage state/>
+        <DraftOffer state current_revision/>
         <div class="editor-layout">
             <div class="editor-pane">
                 <label for="editor-source" class="editor-label">"Markdown source"</label>
@@ -442,6 +566,31 @@ fn Editor(module: OpenedModule, report: DraftReport, csrf: String) -> impl IntoV
         </div>
         <ConflictPanel state/>
         <HistoryPanel state/>
+    }
+}
+
+/// "You have an unsaved draft of this module": restore it or discard it.
+#[component]
+fn DraftOffer(state: EditorState, current_revision: String) -> impl IntoView {
+    move || {
+        state.offered.get().map(|d| {
+            let when = crate::exam::format_utc((d.kept_at_ms / 1000.0) as i64);
+            let stale = d.base != current_revision;
+            view! {
+                <div class="notice notice-warning draft-offer" role="region" aria-labelledby="draft-offer-title">
+                    <h2 id="draft-offer-title">"You have an unsaved draft of this module"</h2>
+                    <p>{format!("It was kept in this browser on {when}, when you left the editor without saving.")}</p>
+                    {stale.then(|| view! {
+                        <p>"The module has been saved since the draft was started. If you restore it, saving shows you both versions to compare."</p>
+                    })}
+                    <p class="button-row">
+                        <button type="button" class="button" on:click=move |_| state.restore_draft()>"Restore the draft"</button>
+                        " "
+                        <button type="button" class="button button-secondary" on:click=move |_| state.discard_draft()>"Discard the draft"</button>
+                    </p>
+                </div>
+            }
+        })
     }
 }
 

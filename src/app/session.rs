@@ -147,26 +147,6 @@ pub fn Field(
     }
 }
 
-/// Moves focus to the field an error summary link names (the fragment
-/// alone would scroll without focusing, and the router would take the
-/// click). Before hydration the plain link still jumps to the field.
-fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            ev.prevent_default();
-            el.scroll_into_view();
-            let _ = el.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, id);
-}
-
 /// The message for the whole form: a status on success; on failure an
 /// error summary (the GOV.UK pattern): "There is a problem", then each
 /// field's error as a link to that field (`#field-{name}`, the id every
@@ -200,12 +180,9 @@ pub fn FormMessage(#[prop(into)] result: Signal<Option<FormResult>>) -> impl Int
                         {general.map(|m| view! { <p>{m}</p> })}
                         {(!r.errors.is_empty()).then(|| view! {
                             <ul class="error-summary-list">
-                                {r.errors.iter().map(|e| {
-                                    let id = format!("field-{}", e.field);
-                                    let href = format!("#{id}");
-                                    view! {
-                                        <li><a href=href on:click=move |ev| focus_field(ev, &id)>{e.message.clone()}</a></li>
-                                    }
+                                // In-page links focus their target (see `in_page_links`).
+                                {r.errors.iter().map(|e| view! {
+                                    <li><a href=format!("#field-{}", e.field)>{e.message.clone()}</a></li>
                                 }).collect_view()}
                             </ul>
                         })}
