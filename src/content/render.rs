@@ -438,7 +438,13 @@ fn put_blocks(page: &str, blocks: &[String]) -> String {
                     .filter(|&n| n < blocks.len() && !used[n] && !in_tag);
                 if let Some(n) = block {
                     used[n] = true;
-                    out.push_str(&blocks[n]);
+                    // A block shows author text too (an hl7 block's message):
+                    // its placeholders become references like every other.
+                    if blocks[n].contains(PLACEHOLDER) {
+                        out.push_str(&blocks[n].replace(PLACEHOLDER, PLACEHOLDER_REFERENCE));
+                    } else {
+                        out.push_str(&blocks[n]);
+                    }
                     rest = &after[name.map_or(0, str::len) + PLACEHOLDER.len_utf8()..];
                     continue;
                 }
@@ -1455,9 +1461,18 @@ mod tests {
         assert!(r.html.find("data-explorer") > r.html.find("</p>"));
         assert!(r.html.contains("<code>&#xF8FF;</code>"), "{}", r.html);
         assert!(r.html.contains("title=\"t&#xF8FF;\""), "{}", r.html);
-        // Inside a code block that becomes an explorer, the character is
-        // the explorer's business (it escapes its text itself).
+        // Inside a code block that becomes an explorer too (found by the
+        // markdown_render fuzz target): a reference, like everywhere else.
         let r = render("```hl7\nMSH|^~\\&|\u{F8FF}|B\n```\n", 1);
+        assert_eq!(r.html.matches("data-explorer=\"hl7\"").count(), 1);
+        assert!(!r.html.contains(PLACEHOLDER), "{}", r.html);
+        assert!(r.html.contains("&#xF8FF;"), "{}", r.html);
+        // The fuzzer's input, whole.
+        let found =
+            "Apple \u{F8FF} \u{F8FF}b0\u{F8FF} \u{F8FF}c\u{F8FF} \u{F8FF}pacs-block-0\u{F8FF}\n\n\
+                     ```hl7\nMSH|^~\\&|\u{F8FF}|B\n```\n";
+        let r = render(found, 1);
+        assert!(!r.html.contains(PLACEHOLDER), "{}", r.html);
         assert_eq!(r.html.matches("data-explorer=\"hl7\"").count(), 1);
     }
 
