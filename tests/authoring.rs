@@ -300,6 +300,16 @@ async fn two_trainers_save_the_same_module_and_nothing_is_lost() {
     assert_eq!(h[1]["author"], "Ann Trainer");
     assert!(h[2]["author"].is_null());
 
+    // Ben presses Save again on the same draft: the same conflict, and the
+    // draft is not recorded twice.
+    let again = save(&w, Who::Ben, &ben_base, &ben_draft).await;
+    assert_eq!(
+        again["Conflict"]["draft_revision_id"].as_i64(),
+        Some(draft_id),
+        "{again}"
+    );
+    assert_eq!(history(&w).await.len(), 3, "no duplicate draft");
+
     // Ben deliberately saves over Ann's version.
     let v = save(&w, Who::Ben, &ann_revision, &ben_draft).await;
     assert_eq!(

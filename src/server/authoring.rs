@@ -569,9 +569,22 @@ pub async fn save(
         Written::Invalid(findings) => Ok(SaveOutcome::Invalid { findings }),
         Written::Conflict { current } => {
             ensure_recorded(repo, &relative, &current).await?;
-            let draft_revision_id = repo
-                .add_module_revision(&record(RevisionKind::Conflict))
-                .await?;
+            // Save pressed again on the same conflicting draft, with nothing
+            // saved in between: the draft is in the history already.
+            let newest = repo.module_revisions(&relative).await?.into_iter().next();
+            let draft_revision_id = match newest {
+                Some(r)
+                    if r.kind == RevisionKind::Conflict
+                        && r.revision == revision
+                        && r.author_id == Some(author_id) =>
+                {
+                    r.id
+                }
+                _ => {
+                    repo.add_module_revision(&record(RevisionKind::Conflict))
+                        .await?
+                }
+            };
             Ok(SaveOutcome::Conflict {
                 current_revision: revision_of(&current),
                 current_text: current,
