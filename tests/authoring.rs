@@ -255,6 +255,16 @@ fn with_paragraph(original: &str, words: &str) -> String {
 #[tokio::test]
 async fn two_trainers_save_the_same_module_and_nothing_is_lost() {
     let w = world().await;
+    // Another module opened first takes the first history id: the numbers
+    // people see count per module all the same.
+    ok_json(
+        &w,
+        get(
+            "/api/authoring/open?level=foundation&slug=hl7-message-structure",
+            Who::Ann,
+        ),
+    )
+    .await;
     let original = w.file();
     let (ann_text, ann_base) = open(&w, Who::Ann).await;
     let (ben_text, ben_base) = open(&w, Who::Ben).await;
@@ -277,6 +287,10 @@ async fn two_trainers_save_the_same_module_and_nothing_is_lost() {
     // Ann saves first.
     let v = save(&w, Who::Ann, &ann_base, &ann_draft).await;
     let ann_revision = v["Saved"]["revision"].as_str().unwrap().to_string();
+    assert_eq!(
+        v["Saved"]["revision_number"], 2,
+        "the second entry of this module: {v}"
+    );
     assert_eq!(ann_revision, sha256_hex(&ann_draft));
     assert_eq!(w.file(), ann_draft);
 
@@ -299,6 +313,15 @@ async fn two_trainers_save_the_same_module_and_nothing_is_lost() {
     assert_eq!(h[0]["author"], "Ben Trainer");
     assert_eq!(h[1]["author"], "Ann Trainer");
     assert!(h[2]["author"].is_null());
+
+    let numbers: Vec<i64> = h.iter().map(|r| r["number"].as_i64().unwrap()).collect();
+    assert_eq!(
+        numbers,
+        [3, 2, 1],
+        "numbered per module, newest first: {h:?}"
+    );
+    assert_ne!(h[0]["id"].as_i64(), Some(3), "ids run across modules");
+    assert_eq!(conflict["draft_number"], 3);
 
     // Ben presses Save again on the same draft: the same conflict, and the
     // draft is not recorded twice.

@@ -176,20 +176,22 @@ pub fn ModuleEditorPage() -> impl IntoView {
 enum Status {
     Idle,
     Saving,
+    /// `number`: the revision's place in this module's history.
     Saved {
         revision: String,
-        id: i64,
+        number: u32,
         restored: bool,
     },
     Conflict {
         theirs: String,
         their_revision: String,
-        draft_id: i64,
+        draft_number: u32,
         mine: String,
     },
-    /// Their version was loaded after a conflict; the draft is revision `draft_id`.
+    /// Their version was loaded after a conflict; the draft is history
+    /// entry `draft_number`.
     LoadedTheirs {
-        draft_id: i64,
+        draft_number: u32,
     },
     Invalid(usize),
     Failed(String),
@@ -366,7 +368,8 @@ impl EditorState {
         match outcome {
             Ok(SaveOutcome::Saved {
                 revision,
-                revision_id,
+                revision_number,
+                ..
             }) => {
                 self.base.set(revision.clone());
                 self.saved_text.set(draft.clone());
@@ -375,7 +378,7 @@ impl EditorState {
                 }
                 self.status.set(Status::Saved {
                     revision,
-                    id: revision_id,
+                    number: revision_number,
                     restored,
                 });
                 // Saved: no draft, unless the text changed during the save.
@@ -384,11 +387,12 @@ impl EditorState {
             Ok(SaveOutcome::Conflict {
                 current_text,
                 current_revision,
-                draft_revision_id,
+                draft_number,
+                ..
             }) => self.status.set(Status::Conflict {
                 theirs: current_text,
                 their_revision: current_revision,
-                draft_id: draft_revision_id,
+                draft_number,
                 mine: draft,
             }),
             Ok(SaveOutcome::Invalid { findings }) => {
@@ -602,15 +606,15 @@ fn StatusMessage(state: EditorState) -> impl IntoView {
             {move || match state.status.get() {
                 Status::Idle => None,
                 Status::Saving => Some(view! { <p>"Saving…"</p> }.into_any()),
-                Status::Saved { revision, id, restored } => Some(view! {
+                Status::Saved { revision, number, restored } => Some(view! {
                     <p class="notice notice-success">
                         {if restored { "Restored and saved" } else { "Saved" }}
-                        {format!(": revision {} (history #{id}). Learners see it on their next page load.", short(&revision))}
+                        {format!(": revision {} (history #{number}). Learners see it on their next page load.", short(&revision))}
                     </p>
                 }.into_any()),
-                Status::LoadedTheirs { draft_id } => Some(view! {
+                Status::LoadedTheirs { draft_number } => Some(view! {
                     <p class="notice">{format!(
-                        "The newer version is now in the editor. Your draft is kept in the history as #{draft_id}."
+                        "The newer version is now in the editor. Your draft is kept in the history as #{draft_number}."
                     )}</p>
                 }.into_any()),
                 Status::Conflict { .. } | Status::Invalid(_) | Status::Failed(_) => None,
@@ -618,9 +622,9 @@ fn StatusMessage(state: EditorState) -> impl IntoView {
         </div>
         <div class="editor-alert" role="alert">
             {move || match state.status.get() {
-                Status::Conflict { draft_id, .. } => Some(view! {
+                Status::Conflict { draft_number, .. } => Some(view! {
                     <p class="notice notice-error">{format!(
-                        "Not saved: another trainer saved this module after you opened it. Your draft is kept in the history as #{draft_id}; compare the versions below."
+                        "Not saved: another trainer saved this module after you opened it. Your draft is kept in the history as #{draft_number}; compare the versions below."
                     )}</p>
                 }.into_any()),
                 Status::Invalid(n) => Some(view! {
@@ -715,7 +719,7 @@ fn ConflictPanel(state: EditorState) -> impl IntoView {
         let Status::Conflict {
             theirs,
             their_revision,
-            draft_id,
+            draft_number,
             mine,
         } = state.status.get()
         else {
@@ -737,7 +741,7 @@ fn ConflictPanel(state: EditorState) -> impl IntoView {
                 <h2 id="conflict-title">"Your changes and the newer version"</h2>
                 <p>
                     "The file changed after you opened it, so your save was refused and nothing was overwritten. "
-                    {format!("Your draft is safe in the history as #{draft_id}. ")}
+                    {format!("Your draft is safe in the history as #{draft_number}. ")}
                     "Lines marked − are only in the newer version; lines marked + are only in yours."
                 </p>
                 <div class="conflict-actions">
@@ -745,7 +749,7 @@ fn ConflictPanel(state: EditorState) -> impl IntoView {
                         state.base.set(their_rev.clone());
                         state.saved_text.set(load_theirs.clone());
                         state.replace_text(load_theirs.clone());
-                        state.status.set(Status::LoadedTheirs { draft_id });
+                        state.status.set(Status::LoadedTheirs { draft_number });
                     }>"Load the newer version (keep mine in history)"</button>
                     <button type="button" class="button" on:click=move |_| {
                         state.base.set(their_revision.clone());
@@ -824,22 +828,22 @@ fn HistoryPanel(state: EditorState) -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {rows.into_iter().map(|r| {
-                                            let id = r.id;
+                                            let (id, number) = (r.id, r.number);
                                             let revision = r.revision.clone();
                                             let current = move || state.base.with(|b| *b == revision);
                                             view! {
                                                 <tr>
-                                                    <td>{id}</td>
+                                                    <td>{number}</td>
                                                     <td>{crate::exam::definition::format_utc(r.saved_at)}</td>
                                                     <td>{r.kind.label()}{move || current().then_some(" (in the file)")}</td>
                                                     <td>{r.author.clone().unwrap_or_else(|| "—".into())}</td>
                                                     <td><code>{r.revision.chars().take(8).collect::<String>()}</code></td>
                                                     <td class="history-actions">
                                                         <button type="button" class="button button-secondary button-small" on:click=move |_| open_revision(id)>
-                                                            "View"<span class="visually-hidden">{format!(" revision {id}")}</span>
+                                                            "View"<span class="visually-hidden">{format!(" revision {number}")}</span>
                                                         </button>
                                                         <button type="button" class="button button-secondary button-small" on:click=move |_| state.restore(id)>
-                                                            "Restore"<span class="visually-hidden">{format!(" revision {id}")}</span>
+                                                            "Restore"<span class="visually-hidden">{format!(" revision {number}")}</span>
                                                         </button>
                                                     </td>
                                                 </tr>
@@ -854,16 +858,16 @@ fn HistoryPanel(state: EditorState) -> impl IntoView {
             }}
             {move || view_error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             {move || viewing.get().map(|r| {
-                let id = r.summary.id;
+                let (id, number) = (r.summary.id, r.summary.number);
                 view! {
                     <section class="revision-view" aria-labelledby="revision-view-title">
                         <h3 id="revision-view-title" tabindex="-1">{format!(
-                            "Revision #{id}: {}, {}{}",
+                            "Revision #{number}: {}, {}{}",
                             r.summary.kind.label(),
                             crate::exam::definition::format_utc(r.summary.saved_at),
                             r.summary.author.as_ref().map(|a| format!(", by {a}")).unwrap_or_default()
                         )}</h3>
-                        <pre tabindex="0" role="region" aria-label=format!("Text of revision {id}")>{r.text}</pre>
+                        <pre tabindex="0" role="region" aria-label=format!("Text of revision {number}")>{r.text}</pre>
                         <div class="conflict-actions">
                             <button type="button" class="button" on:click=move |_| { viewing.set(None); state.restore(id); }>
                                 "Restore this revision"

@@ -122,6 +122,9 @@ impl RevisionKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {
     pub id: i64,
+    /// Its place in this module's history: 1 for the first entry. (`id`
+    /// counts across every module; this is the number people see.)
+    pub number: u32,
     /// SHA-256 of the text, lowercase hex.
     pub revision: String,
     pub kind: RevisionKind,
@@ -142,7 +145,12 @@ pub struct RevisionText {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveOutcome {
     /// Written to the file and recorded.
-    Saved { revision: String, revision_id: i64 },
+    Saved {
+        revision: String,
+        revision_id: i64,
+        /// Its number in this module's history.
+        revision_number: u32,
+    },
     /// The file changed since the editor opened it: nothing was written.
     /// The draft is kept in the history (`draft_revision_id`), and the
     /// file's current text comes back so that both can be compared.
@@ -150,6 +158,8 @@ pub enum SaveOutcome {
         current_text: String,
         current_revision: String,
         draft_revision_id: i64,
+        /// The draft's number in this module's history.
+        draft_number: u32,
     },
     /// The draft breaks a `check-content` rule: nothing was written.
     Invalid { findings: Vec<DraftFinding> },

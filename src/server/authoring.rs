@@ -588,6 +588,7 @@ pub async fn save(
             Ok(SaveOutcome::Conflict {
                 current_revision: revision_of(&current),
                 current_text: current,
+                draft_number: number_of(repo, &relative, draft_revision_id).await?,
                 draft_revision_id,
             })
         }
@@ -597,6 +598,7 @@ pub async fn save(
             tracing::info!(file = %relative, author = author_id, kind = kind.as_str(), "module saved");
             Ok(SaveOutcome::Saved {
                 revision,
+                revision_number: number_of(repo, &relative, revision_id).await?,
                 revision_id,
             })
         }
@@ -608,17 +610,29 @@ pub async fn history(
     repo: &dyn Repository,
     path: &ModulePath,
 ) -> AuthoringResult<Vec<RevisionSummary>> {
-    Ok(repo
-        .module_revisions(&path.relative())
-        .await?
+    let rows = repo.module_revisions(&path.relative()).await?;
+    let n = rows.len();
+    Ok(rows
         .into_iter()
-        .map(summary_of)
+        .enumerate()
+        .map(|(i, r)| summary_of(r, (n - i) as u32))
         .collect())
 }
 
-fn summary_of(r: super::repo::ModuleRevisionRow) -> RevisionSummary {
+/// The place of revision `id` in the history of `path` (1 for the first).
+async fn number_of(repo: &dyn Repository, path: &str, id: i64) -> AuthoringResult<u32> {
+    let rows = repo.module_revisions(path).await?;
+    let n = rows.len();
+    Ok(rows
+        .iter()
+        .position(|r| r.id == id)
+        .map_or(0, |i| (n - i) as u32))
+}
+
+fn summary_of(r: super::repo::ModuleRevisionRow, number: u32) -> RevisionSummary {
     RevisionSummary {
         id: r.id,
+        number,
         revision: r.revision,
         kind: r.kind,
         author: r.author_name,
@@ -633,10 +647,13 @@ pub async fn revision(
     id: i64,
 ) -> AuthoringResult<RevisionText> {
     match repo.module_revision(id).await? {
-        Some((row, text)) if row.path == path.relative() => Ok(RevisionText {
-            summary: summary_of(row),
-            text,
-        }),
+        Some((row, text)) if row.path == path.relative() => {
+            let number = number_of(repo, &row.path, row.id).await?;
+            Ok(RevisionText {
+                summary: summary_of(row, number),
+                text,
+            })
+        }
         _ => Err(AuthoringError::NotFound(format!(
             "revision {id} of {}",
             path.relative()
