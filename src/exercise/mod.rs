@@ -218,29 +218,32 @@ impl Kind {
 
     /// The readable name of [`Kind::topic`], e.g. "HL7 trigger events".
     pub fn topic_title(self) -> &'static str {
-        match self {
-            Kind::Hl7ReadValue | Kind::Hl7LocateField => "HL7 message structure",
-            Kind::Hl7TriggerEvent => "HL7 trigger events",
-            Kind::Hl7SpotDefect => "HL7 message validation",
-            Kind::Hl7Merge => "HL7 patient identity and merges",
-            Kind::Hl7BuildAck => "HL7 acknowledgements",
-            Kind::DicomDecodeElement | Kind::DicomFindAttribute => "DICOM data elements",
-            Kind::DicomTransferSyntax => "DICOM transfer syntaxes",
-            Kind::DicomInformationModel => "DICOM information model",
-            Kind::DicomNetworkConfig => "DICOM networking",
-            Kind::DicomWorklistMatching => "DICOM modality worklist",
-            Kind::DicomVr => "DICOM value representations",
-        }
+        topic_title(self.topic()).unwrap_or(self.topic())
     }
 }
+
+/// Each [`Kind::topic`] with its readable name.
+const TOPIC_TITLES: &[(&str, &str)] = &[
+    ("hl7-message-structure", "HL7 message structure"),
+    ("hl7-trigger-events", "HL7 trigger events"),
+    ("hl7-message-validation", "HL7 message validation"),
+    ("hl7-patient-identity", "HL7 patient identity and merges"),
+    ("hl7-acknowledgements", "HL7 acknowledgements"),
+    ("dicom-data-elements", "DICOM data elements"),
+    ("dicom-transfer-syntaxes", "DICOM transfer syntaxes"),
+    ("dicom-information-model", "DICOM information model"),
+    ("dicom-networking", "DICOM networking"),
+    ("dicom-modality-worklist", "DICOM modality worklist"),
+    ("dicom-value-representations", "DICOM value representations"),
+];
 
 /// The readable name of a progress topic (a [`Kind::topic`] slug); `None`
 /// for a slug no kind uses.
 pub fn topic_title(topic: &str) -> Option<&'static str> {
-    Kind::ALL
+    TOPIC_TITLES
         .iter()
-        .find(|k| k.topic() == topic)
-        .map(|k| k.topic_title())
+        .find(|(slug, _)| *slug == topic)
+        .map(|(_, title)| *title)
 }
 
 /// What the learner sees. Serialisable and sent to the browser: it holds no
