@@ -6,7 +6,9 @@
 #![cfg(feature = "ssr")]
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -33,9 +35,15 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A copy of `content/` whose first Foundation module has `HOSTILE` in
-/// its title, its summary and an objective, served by the real router.
+/// The real router over `state()`.
 async fn app() -> (axum::Router, tempfile::TempDir, tempfile::TempDir) {
+    let (state, content, db) = state().await;
+    (router(state), content, db)
+}
+
+/// A copy of `content/` whose first Foundation module has `HOSTILE` in
+/// its title, its summary and an objective, and a fresh database.
+async fn state() -> (AppState, tempfile::TempDir, tempfile::TempDir) {
     let content = tempfile::tempdir().unwrap();
     copy_dir(
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
@@ -75,7 +83,7 @@ async fn app() -> (axum::Router, tempfile::TempDir, tempfile::TempDir) {
         log_format: "pretty".into(),
     };
     let state = AppState::new(leptos_options(&config), content.path(), Arc::new(db), false);
-    (router(state), content, db_dir)
+    (state, content, db_dir)
 }
 
 /// `s` as a TOML basic string.
@@ -92,20 +100,27 @@ fn toml_string(s: &str) -> String {
     out
 }
 
+/// Status, body and CSP of `path`; a response that has not ended within
+/// 20 s fails the test there rather than hanging the suite.
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+    let request = async {
+        let res = app
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let csp = res
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned(), csp)
+    };
+    tokio::time::timeout(Duration::from_secs(20), request)
         .await
-        .unwrap();
-    let status = res.status();
-    let csp = res
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned(), csp)
+        .unwrap_or_else(|_| panic!("{path}: the response did not end within 20 s"))
 }
 
 /// The markup a browser would act on, if any of it came through raw.
@@ -205,4 +220,40 @@ async fn responses_that_are_not_pages_admit_no_inline_script() {
         .find(|d| d.starts_with("script-src"))
         .unwrap_or_default();
     assert_eq!(script_src, "script-src 'self' 'wasm-unsafe-eval'", "{csp}");
+}
+
+/// Pages rendering on one thread always finish while routers are built on
+/// another. Building one used to list the routes each time, which pauses
+/// resource loading process-wide, and a page that started a resource in
+/// that moment never ended its response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_routers_are_built() {
+    let (state, _content, _db) = state().await;
+    let app = router(state.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let stop = Arc::clone(&stop);
+        move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let _in_runtime = runtime.enter();
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(router(state.clone()));
+                built += 1;
+            }
+            built
+        }
+    });
+    for _ in 0..30 {
+        for path in ["/", "/foundation", "/no-such-page"] {
+            let (status, html, _) = get(&app, path).await;
+            // `get` fails if the response does not end; this one is whole.
+            assert!(html.contains("</html>"), "{path} ({status}): {html}");
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(builder.join().unwrap() > 0, "routers were built meanwhile");
 }

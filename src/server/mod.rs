@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::{FromRef, State};
@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -153,9 +153,23 @@ pub fn leptos_options(config: &ServeConfig) -> LeptosOptions {
 /// Files of `public/` served at the site root.
 const PUBLIC_FILES: &[&str] = &["favicon.svg", "robots.txt"];
 
+/// The app's routes, listed once per process.
+///
+/// Listing runs the whole app with resource loading switched off, and
+/// leptos keeps that switch in one process-wide flag: a page rendering on
+/// another thread while a list is being made can start a resource that
+/// then waits forever, so its response never ends (leptos#4773). Listing
+/// once, before the first router exists, means no page is ever rendering
+/// while it runs, however many routers a process builds (the test suites
+/// build one per test, in parallel).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let images = ServeDir::new(state.content.dir().join("images"));
     let site_root = PathBuf::from(&*state.leptos_options.site_root);
     // The bundle and public files are routed before the pages: `/:level`
