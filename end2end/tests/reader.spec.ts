@@ -6,6 +6,17 @@ import * as path from "path";
 test("home → Foundation → first module → next module, routed in the browser", async ({ page }) => {
   await gotoHydrated(page, "/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("language your imaging systems speak");
+  // The home page says what the site offers beyond the courses, each with its link.
+  const offer = page.getByRole("region", { name: "More than reading" });
+  for (const [name, href] of [
+    ["HL7 lab", "/hl7"],
+    ["DICOM lab", "/dicom"],
+    ["Graded exercises", "/exercises"],
+    ["Timed exams", "/exams"],
+    ["Certificates", "/verify"],
+  ]) {
+    await expect(offer.getByRole("link", { name, exact: true })).toHaveAttribute("href", href);
+  }
   // A marker that survives only client-side navigation: proves hydration and routing work.
   await page.evaluate(() => ((window as any).__stillSamePage = true));
 

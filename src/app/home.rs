@@ -53,6 +53,35 @@ pub fn HomePage() -> impl IntoView {
                     </div>
                 </div>
             </section>
+            <section aria-labelledby="offer">
+                <h2 id="offer">"More than reading"</h2>
+                <div class="grid-3">
+                    <div class="card">
+                        <h3><a href="/hl7">"HL7 lab"</a></h3>
+                        <p>"Take apart ADT, ORM and ORU messages from a synthetic hospital: every field named, every table value explained. Paste one of your own on "<a href="/hl7/explain">"Explain my message"</a>"; it is read in your browser and never sent."</p>
+                    </div>
+                    <div class="card">
+                        <h3><a href="/dicom">"DICOM lab"</a></h3>
+                        <p>"Walk through a CT or MR file byte by byte, from the preamble to the pixel data. "<a href="/dicom/explain">"Explain my file"</a>" opens one of yours the same way, without uploading it."</p>
+                    </div>
+                    <div class="card">
+                        <h3><a href="/exercises">"Graded exercises"</a></h3>
+                        <p>"Thirteen kinds of exercise, from reading a field to matching a worklist query, each at both levels, with an explanation and a link to the part of the course that covers it."</p>
+                    </div>
+                    <div class="card">
+                        <h3><a href="/exams">"Timed exams"</a></h3>
+                        <p>"Each course ends with a timed multiple-choice exam. Answers are saved as you choose them, and you see which topics to revise."</p>
+                    </div>
+                    <div class="card">
+                        <h3><a href="/verify">"Certificates"</a></h3>
+                        <p>"A pass earns a certificate with a code anyone can check on this site, such as a manager or a future employer."</p>
+                    </div>
+                    <div class="card">
+                        <h3><a href="/dashboard">"Your progress"</a></h3>
+                        <p>"With an account, your dashboard keeps the modules you have finished, your accuracy by topic and the topics to practise next."</p>
+                    </div>
+                </div>
+            </section>
             <section aria-labelledby="courses">
                 <h2 id="courses">"The courses"</h2>
                 <Suspense fallback=|| view! { <p role="status">"Loading courses…"</p> }>
