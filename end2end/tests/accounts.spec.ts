@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { gotoHydrated } from "./helpers";
+import { gotoHydrated, hydrated } from "./helpers";
 
 // Accounts seeded by scripts/test.
 const TRAINER = { email: "trainer@northgate.test", password: "harbour walks at dawn" };
@@ -196,4 +196,25 @@ test("axe finds no violations on the account pages", async ({ page }) => {
   for (const path of ["/dashboard", "/account", "/trainer", "/admin", "/foundation/imaging-landscape"]) {
     await check(path);
   }
+});
+
+test("signing in from a page that asked for it returns to that page", async ({ page }) => {
+  await gotoHydrated(page, "/trainer");
+  await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+  await page.locator("main").getByRole("link", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/signin\?next=%2Ftrainer$/);
+  await hydrated(page);
+  await page.getByLabel("Email address").fill("trainer@northgate.test");
+  await page.getByLabel("Password").fill("harbour walks at dawn");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/trainer$/);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Sign in");
+
+  // An address on another site is not followed: the dashboard instead.
+  await signOut(page);
+  await gotoHydrated(page, "/signin?next=%2F%2Fevil.example%2F");
+  await page.getByLabel("Email address").fill("trainer@northgate.test");
+  await page.getByLabel("Password").fill("harbour walks at dawn");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 });

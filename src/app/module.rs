@@ -163,7 +163,7 @@ fn ProgressControl(level: &'static str, slug: String, progress: Progress) -> imp
                             }.into_any(),
                             Ok(None) => view! {
                                 <p>"You are not signed in, so nothing is recorded. "
-                                <a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep track of the modules you complete."</p>
+                                <a href=super::session::sign_in_here()>"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep track of the modules you complete."</p>
                             }.into_any(),
                             Err(e) => view! { <p role="alert">{super::session::error_text(&e)}</p> }.into_any(),
                         }

@@ -77,12 +77,91 @@ fn form_failure(e: &AppError) -> FormResult {
 }
 
 /// Once a form succeeds, loads `path` (a full load, see [`go_to`]).
-pub fn go_to_on_success(result: Signal<Option<FormResult>>, path: &'static str) {
+pub fn go_to_on_success(result: Signal<Option<FormResult>>, path: impl Into<String>) {
+    let path: String = path.into();
     Effect::new(move |_| {
         if result.get().is_some_and(|r| r.ok) {
-            go_to(path);
+            go_to(&path);
         }
     });
+}
+
+/// The sign-in address that comes back to `here` (a path on this site,
+/// with its query) once signed in.
+pub fn sign_in_href(here: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    format!("/signin?next={next}")
+}
+
+/// The sign-in address that comes back to the page being shown.
+pub fn sign_in_here() -> String {
+    let location = leptos_router::hooks::use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location
+            .search
+            .get_untracked()
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .fold(String::new(), |mut q, p| {
+                q.push(if q.is_empty() { '?' } else { '&' });
+                q.push_str(p);
+                q
+            })
+    );
+    sign_in_href(&here)
+}
+
+/// Where to go after signing in, from `?next=`: only a path on this site.
+/// Another site (`//evil.example`, `https:…`), a backslash (which some
+/// browsers read as a slash) or control characters give `None`, and the
+/// caller goes to the dashboard instead.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?;
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && next.len() <= 1024
+        && !next.starts_with("/signin");
+    ok.then(|| next.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{safe_next, sign_in_href};
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(safe_next(Some("/trainer")), Some("/trainer".into()));
+        assert_eq!(
+            safe_next(Some("/exercises/hl7-merge/foundation/3?answer=x")),
+            Some("/exercises/hl7-merge/foundation/3?answer=x".into())
+        );
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/ok\nSet-Cookie: x",
+            "/signin",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn the_sign_in_link_carries_the_page_encoded() {
+        assert_eq!(
+            sign_in_href("/trainer/learners/4?tab=a&b=c"),
+            "/signin?next=%2Ftrainer%2Flearners%2F4%3Ftab%3Da%26b%3Dc"
+        );
+    }
 }
 
 /// Loads the page in the browser (a full load, so every part of the page
@@ -216,7 +295,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
                     _ => view! {
                         <div class="notice">
                             <h2>"Please sign in"</h2>
-                            <p><a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to see this page."</p>
+                            <p><a href=sign_in_here()>"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to see this page."</p>
                         </div>
                     }.into_any(),
                 }

@@ -6,7 +6,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::session::{form_result, go_to_on_success, use_session, CsrfField, Field, FormMessage};
+use super::session::{
+    form_result, go_to_on_success, safe_next, use_session, CsrfField, Field, FormMessage,
+};
 use crate::accounts::FormResult;
 
 #[server(endpoint = "account/sign_in")]
@@ -100,18 +102,25 @@ pub async fn sign_in(
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let result = form_result(action.value());
-    go_to_on_success(result, "/dashboard");
+    // Back to the page that asked for a sign-in (`?next=`), or the dashboard.
+    let query = leptos_router::hooks::use_query_map();
+    let next = query.with_untracked(|q| safe_next(q.get("next").as_deref()));
+    let (then, then_name) = match next {
+        Some(path) => (path, "the page you were on"),
+        None => ("/dashboard".to_string(), "your dashboard"),
+    };
+    go_to_on_success(result, then.clone());
     let session = use_session();
     view! {
         <Title text="Sign in"/>
         <div class="wrap narrow">
             <h1>"Sign in"</h1>
             <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let then = then.clone(); Suspend::new(async move {
                     let info = session.0.await;
                     match info {
                         Ok(info) if info.user.is_some() => view! {
-                            <p>"You are already signed in. Go to "<a href="/dashboard">"your dashboard"</a>"."</p>
+                            <p>"You are signed in. Go to "<a href=then.clone()>{then_name}</a>"."</p>
                         }.into_any(),
                         Ok(info) => view! {
                             <FormMessage result/>
@@ -126,7 +135,7 @@ pub fn SignInPage() -> impl IntoView {
                         }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Suspense>
         </div>
     }
