@@ -32,6 +32,7 @@ pub mod terminal;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     app::exam_attempt::keep_choices_made_before_hydration();
+    app::exercises::keep_answers_made_before_hydration();
     leptos::mount::hydrate_body(app::App);
     in_page_links::install();
     leave_guard::install();

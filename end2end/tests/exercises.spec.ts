@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoHydrated, hydrated } from "./helpers";
 
 type PartInfo = { name: string; type: "text" | "choice" | "multiple" };
 
@@ -12,7 +12,7 @@ function optionTexts(p: PartInfo, answer: string) {
 async function parts(page: Page): Promise<PartInfo[]> {
   return page.locator(".exercise-form").evaluate((form) => {
     const out: { name: string; type: "text" | "choice" | "multiple" }[] = [];
-    form.querySelectorAll("input").forEach((i) => {
+    form.querySelectorAll("input:not([type=hidden])").forEach((i) => {
       const input = i as HTMLInputElement;
       if (out.some((p) => p.name === input.name)) return;
       out.push({ name: input.name, type: input.type === "text" ? "text" : input.type === "checkbox" ? "multiple" : "choice" });
@@ -183,4 +183,86 @@ test("wrong-answer feedback states the answer once and shows code as code, not b
   expect(expected.length).toBeGreaterThan(0);
   await expect(feedback.locator(".explanation")).not.toContainText("`");
   await expect(feedback.locator(".explanation code").first()).toBeVisible();
+});
+
+test("without the page's script, an answer is checked on the server and shown with its grading", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const path = "/exercises/hl7-read-value/foundation/5";
+  await page.goto(path);
+  // Nothing typed: the learner is asked for an answer; no key is shown.
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page).toHaveURL(/\?answer=/);
+  await expect(page.locator(".feedback-region .notice-error")).toContainText("Choose or type an answer");
+  await expect(page.locator("#feedback-title")).toHaveCount(0);
+  // A wrong answer: graded, shown with the right one, kept in its box.
+  await page.locator("#answer-answer").fill("nothing");
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page).toHaveURL(/\?answer=.*#feedback$/);
+  await expect(page.locator("#feedback-title")).toHaveText("Not quite");
+  await expect(page.locator(".feedback [data-answer]").first()).not.toHaveAttribute("data-answer", "");
+  await expect(page.locator("#answer-answer")).toHaveValue("nothing");
+  await expect(page.locator(".feedback")).toContainText("sign in");
+  // A form from elsewhere is refused.
+  const forged = await page.request.post("/exercises/check", {
+    form: { csrf: "forged", kind: "hl7-read-value", difficulty: "foundation", seed: "5", answer: "x" },
+    headers: { origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+  await context.close();
+});
+
+test("an answer typed before the page hydrates is kept, checked and recorded", async ({ page }) => {
+  await gotoHydrated(page, "/signup");
+  await page.getByLabel("Full name").fill("Early Eve");
+  await page.getByLabel("Email address").fill(`early-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`);
+  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
+  await page.getByLabel("Password").fill("violet harbour pencil");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // 1. Typed while the page's code is held back, then the code arrives:
+  //    the answer is still there, and checking it works.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/exercises/hl7-read-value/foundation/8", { waitUntil: "domcontentloaded" });
+  expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(false);
+  await page.locator("#answer-answer").fill("typed early");
+  release();
+  await hydrated(page);
+  await expect(page.locator("#answer-answer")).toHaveValue("typed early");
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page.locator("#feedback-title")).toHaveText("Not quite");
+  await expect(page.locator(".feedback .part-feedback-single")).toContainText("typed early");
+  await page.unroute("**/pkg/*.wasm");
+
+  // 2. Sent before the code arrives: the browser posts the form, and the
+  //    server grades and records it.
+  let release2!: () => void;
+  const held2 = new Promise<void>((r) => (release2 = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await held2;
+    await route.continue();
+  });
+  await page.goto("/exercises/hl7-read-value/foundation/9", { waitUntil: "domcontentloaded" });
+  await page.locator("#answer-answer").fill("sent early");
+  await page.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page).toHaveURL(/\/exercises\/hl7-read-value\/foundation\/9\?answer=/);
+  await expect(page.locator("#feedback-title")).toHaveText("Not quite");
+  await expect(page.locator(".feedback")).not.toContainText("sign in");
+  release2();
+  await hydrated(page);
+  await expect(page.locator("#feedback-title")).toHaveText("Not quite");
+  await expect(page.locator("#answer-answer")).toHaveValue("sent early");
+  await page.unroute("**/pkg/*.wasm");
+
+  // Both attempts are on the learner's record.
+  await gotoHydrated(page, "/dashboard");
+  const row = page.getByRole("region", { name: "Accuracy by topic" }).getByRole("row", { name: /HL7 message structure/ });
+  await expect(row.getByRole("cell")).toHaveText(["Foundation", "HL7 message structure", "2", "0%"]);
 });

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use super::components::InlineCode;
@@ -58,6 +58,16 @@ pub struct ExerciseView {
     pub explorer: Option<String>,
     /// The seed of the "next exercise" link.
     pub next_seed: u64,
+    /// When the server made this page (Unix seconds): a form sent before
+    /// the page's script ran counts the time taken from here.
+    pub rendered_at: i64,
+    /// An answer sent back with the address (`?answer=…`, where a form sent
+    /// without the page's script lands): the parts as given, and their
+    /// grading. The grading is shown; it was recorded when it was sent.
+    pub given: Vec<(String, String)>,
+    pub checked: Option<Checked>,
+    /// The answer in the address chose nothing.
+    pub nothing_chosen: bool,
 }
 
 /// The explorer id on an exercise page.
@@ -72,22 +82,48 @@ fn parse_key(kind: &str, difficulty: &str) -> Option<(Kind, crate::level::Level)
 }
 
 /// The exercise for `kind`, `difficulty` and `seed`; `None` if the kind or
-/// difficulty is unknown.
+/// difficulty is unknown. With `answer` (the JSON of a checked answer, from
+/// the address a form without script was sent back to) the page also shows
+/// that answer and its grading; `recorded` says whether it was recorded.
 #[server(input = GetUrl, endpoint = "exercise/get")]
 pub async fn get_exercise(
     kind: String,
     difficulty: String,
     seed: u64,
+    answer: Option<String>,
+    recorded: bool,
 ) -> Result<Option<ExerciseView>, AppError> {
     let Some((kind, difficulty)) = parse_key(&kind, &difficulty) else {
         return Ok(None);
     };
-    let (exercise, _key) = crate::exercise::generate(kind, difficulty, seed);
+    let (exercise, key) = crate::exercise::generate(kind, difficulty, seed);
     let explorer = material_html(&exercise);
+    // An answer that is too long or not a list of pairs is ignored: the
+    // page then shows the exercise afresh.
+    let given: Vec<(String, String)> = answer
+        .filter(|a| a.len() <= MAX_ANSWER_BYTES)
+        .and_then(|a| serde_json::from_str(&a).ok())
+        .unwrap_or_default();
+    let nothing_chosen = !given.is_empty() && given.iter().all(|(_, v)| v.trim().is_empty());
+    let checked = (!given.is_empty() && !nothing_chosen).then(|| Checked {
+        feedback: crate::exercise::grade(
+            &exercise,
+            &key,
+            &crate::exercise::Answer {
+                parts: given.clone(),
+            },
+        ),
+        recorded,
+    });
+    let state = crate::server::auth::state()?;
     Ok(Some(ExerciseView {
         exercise,
         explorer,
         next_seed: crate::synth::derive_seed(seed, 1) % 1_000_000,
+        rendered_at: state.now(),
+        given,
+        checked,
+        nothing_chosen,
     }))
 }
 
@@ -187,6 +223,9 @@ pub struct Checked {
 pub const NOTHING_CHOSEN: &str =
     "Choose or type an answer before checking it. Nothing has been recorded.";
 
+/// The longest answer the server grades, in bytes of JSON.
+pub const MAX_ANSWER_BYTES: usize = 4096;
+
 #[server(endpoint = "exercise/check")]
 pub async fn check_exercise(
     csrf: String,
@@ -196,50 +235,166 @@ pub async fn check_exercise(
     answer: String,
     time_taken_ms: u64,
 ) -> Result<Checked, AppError> {
-    use crate::exercise::Answer;
     use crate::server::auth;
-    use crate::server::repo::NewAttempt;
     auth::check_csrf(&csrf)?;
-    let bad = |what: &str| AppError::bad_request(what);
-    let (kind, difficulty) =
-        parse_key(&kind, &difficulty).ok_or_else(|| bad("There is no such exercise."))?;
-    if answer.len() > 4096 {
-        return Err(bad("The answer is longer than 4096 bytes."));
+    let user = auth::current_user().await?;
+    let state = auth::state()?;
+    check::grade_and_record(
+        &state,
+        user.as_ref(),
+        &kind,
+        &difficulty,
+        seed,
+        answer,
+        time_taken_ms,
+    )
+    .await
+}
+
+/// Grading an answer and recording it, for the page's script (the server
+/// function above) and for a form sent before the script ran.
+#[cfg(feature = "ssr")]
+pub mod check {
+    use super::{parse_key, Checked, MAX_ANSWER_BYTES, NOTHING_CHOSEN};
+    use crate::error::AppError;
+    use crate::exercise::Answer;
+    use crate::server::auth::{self, CsrfToken};
+    use crate::server::current_user::OptionalUser;
+    use crate::server::repo::NewAttempt;
+    use crate::server::repo::User;
+    use crate::server::AppState;
+    use axum::extract::State;
+    use axum::http::{header, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use axum::{Extension, Form};
+
+    /// Grades `answer` (JSON: `[["part name", "value"], ...]`) and records
+    /// the attempt when `user` is signed in. Nothing chosen is not a wrong
+    /// answer: it is refused, neither graded (which would show the key) nor
+    /// recorded.
+    pub async fn grade_and_record(
+        state: &AppState,
+        user: Option<&User>,
+        kind: &str,
+        difficulty: &str,
+        seed: u64,
+        answer: String,
+        time_taken_ms: u64,
+    ) -> Result<Checked, AppError> {
+        let bad = |what: &str| AppError::bad_request(what);
+        let (kind, difficulty) =
+            parse_key(kind, difficulty).ok_or_else(|| bad("There is no such exercise."))?;
+        if answer.len() > MAX_ANSWER_BYTES {
+            return Err(bad(&format!(
+                "The answer is longer than {MAX_ANSWER_BYTES} bytes."
+            )));
+        }
+        let parts: Vec<(String, String)> = serde_json::from_str(&answer).map_err(|e| {
+            bad(&format!(
+                "The answer is not a list of [part, value] pairs: {e}"
+            ))
+        })?;
+        if parts.iter().all(|(_, value)| value.trim().is_empty()) {
+            return Err(AppError::invalid("answer", NOTHING_CHOSEN));
+        }
+        let time_taken_ms = time_taken_ms.min(24 * 3600 * 1000);
+        let (exercise, key) = crate::exercise::generate(kind, difficulty, seed);
+        let feedback = crate::exercise::grade(&exercise, &key, &Answer { parts });
+        let mut recorded = false;
+        if let Some(user) = user {
+            let attempt = NewAttempt {
+                kind: kind.slug().into(),
+                level: difficulty,
+                topic: kind.topic().into(),
+                seed,
+                answer,
+                correct: feedback.correct,
+                time_taken_ms,
+            };
+            state
+                .repo
+                .record_attempt(user.id, &attempt, state.now())
+                .await
+                .map_err(auth::storage_error)?;
+            recorded = true;
+        }
+        Ok(Checked { feedback, recorded })
     }
-    let parts: Vec<(String, String)> = serde_json::from_str(&answer).map_err(|e| {
-        bad(&format!(
-            "The answer is not a list of [part, value] pairs: {e}"
-        ))
-    })?;
-    // Nothing chosen or typed is not a wrong answer: ask for one, and
-    // neither grade it (which would show the key) nor record it.
-    if parts.iter().all(|(_, value)| value.trim().is_empty()) {
-        return Err(AppError::invalid("answer", NOTHING_CHOSEN));
-    }
-    let time_taken_ms = time_taken_ms.min(24 * 3600 * 1000);
-    let (exercise, key) = crate::exercise::generate(kind, difficulty, seed);
-    let feedback = crate::exercise::grade(&exercise, &key, &Answer { parts });
-    let mut recorded = false;
-    if let Some(user) = auth::current_user().await? {
-        let level = difficulty;
-        let attempt = NewAttempt {
-            kind: kind.slug().into(),
-            level,
-            topic: kind.topic().into(),
-            seed,
-            answer,
-            correct: feedback.correct,
-            time_taken_ms,
+
+    /// `POST /exercises/check`: the exercise form as a browser sends it
+    /// before the page's script has run (or without script). The fields
+    /// are `csrf`, `kind`, `difficulty`, `seed`, `started` (when the server
+    /// made the page, in Unix seconds) and one field per answer part, repeated for each
+    /// ticked box. The answer is graded and recorded as the script would,
+    /// and the browser is sent back to the exercise with the answer in the
+    /// address, where the page shows its grading.
+    pub async fn form(
+        State(state): State<AppState>,
+        OptionalUser(user): OptionalUser,
+        Extension(CsrfToken(expected)): Extension<CsrfToken>,
+        Form(fields): Form<Vec<(String, String)>>,
+    ) -> Response {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default()
         };
-        let state = auth::state()?;
-        state
-            .repo
-            .record_attempt(user.id, &attempt, state.now())
-            .await
-            .map_err(auth::storage_error)?;
-        recorded = true;
+        if !auth::csrf_matches(&expected, field("csrf")) {
+            return (StatusCode::FORBIDDEN, auth::EXPIRED_FORM).into_response();
+        }
+        let (kind, difficulty) = (field("kind"), field("difficulty"));
+        let Some(seed) = field("seed").parse::<u64>().ok() else {
+            return (StatusCode::BAD_REQUEST, "The form has no exercise number.").into_response();
+        };
+        let Some((k, d)) = parse_key(kind, difficulty) else {
+            return (StatusCode::NOT_FOUND, "There is no such exercise.").into_response();
+        };
+        // Only this exercise's parts, in its order; ticked boxes of one
+        // part are joined as the script joins them ("0,2").
+        let (exercise, _) = crate::exercise::generate(k, d, seed);
+        let parts: Vec<(String, String)> = super::parts_of(&exercise.answer)
+            .into_iter()
+            .map(|(name, _)| {
+                let values: Vec<&str> = fields
+                    .iter()
+                    .filter(|(n, _)| *n == name)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                (name, values.join(","))
+            })
+            .collect();
+        let answer = serde_json::to_string(&parts).unwrap_or_default();
+        let now = state.now();
+        let started = field("started").parse::<i64>().unwrap_or(now);
+        let page = format!("/exercises/{}/{}/{seed}", k.slug(), d.slug());
+        let recorded = match grade_and_record(
+            &state,
+            user.as_ref(),
+            kind,
+            difficulty,
+            seed,
+            answer.clone(),
+            (now.saturating_sub(started).max(0) as u64).saturating_mul(1000),
+        )
+        .await
+        {
+            Ok(checked) => checked.recorded,
+            // Nothing chosen: the page asks for an answer.
+            Err(AppError::BadRequest { field: Some(_), .. }) => false,
+            Err(e) => return e.into_response(),
+        };
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("answer", &answer)
+            .append_pair("recorded", if recorded { "true" } else { "false" })
+            .finish();
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("{page}?{query}#feedback"))],
+        )
+            .into_response()
     }
-    Ok(Checked { feedback, recorded })
 }
 
 #[component]
@@ -305,6 +460,18 @@ fn set_answer(answers: Answers, name: &str, value: String) {
     });
 }
 
+/// The answer of part `name` when the page was made: the server writes it
+/// into the inputs' attributes, so a page shown before (or without) its
+/// script shows a checked answer too.
+fn initial_answer(answers: Answers, name: &str) -> String {
+    answers.with_untracked(|a| {
+        a.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    })
+}
+
 fn answer_of(answers: Answers, name: &str) -> String {
     answers
         .read()
@@ -328,6 +495,7 @@ fn parts_of(form: &AnswerForm) -> Vec<(String, AnswerForm)> {
 #[component]
 pub fn ExercisePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let key = move || {
         let p = params.read();
         (
@@ -336,27 +504,43 @@ pub fn ExercisePage() -> impl IntoView {
             p.get("seed").and_then(|s| s.parse::<u64>().ok()),
         )
     };
-    let data = Resource::new(key, |(kind, difficulty, seed)| async move {
-        match seed {
-            Some(seed) => get_exercise(kind, difficulty, seed).await,
-            None => Ok(None),
-        }
-    });
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                key(),
+                q.get("answer"),
+                q.get("recorded").as_deref() == Some("true"),
+            )
+        },
+        |((kind, difficulty, seed), answer, recorded)| async move {
+            match seed {
+                Some(seed) => get_exercise(kind, difficulty, seed, answer, recorded).await,
+                None => Ok(None),
+            }
+        },
+    );
     let check = ServerAction::<CheckExercise>::new();
     let answers: Answers = RwSignal::new(Vec::new());
     let started = StoredValue::new(0f64);
-    // A new exercise (the seed in the address changed): start afresh.
-    Effect::new(move |_| {
-        let _ = key();
-        answers.set(Vec::new());
-        check.clear();
+    // A new exercise (the seed in the address changed): start afresh. The
+    // first run is the page arriving, which keeps what it came with.
+    Effect::new(move |previous: Option<(String, String, Option<u64>)>| {
+        let current = key();
         started.set_value(now_ms());
+        if previous.is_some_and(|p| p != current) {
+            answers.set(Vec::new());
+            check.clear();
+        }
+        current
     });
+    let session = use_session();
     view! {
         <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading the exercise…"</p> }>
             {move || Suspend::new(async move {
+                let csrf = session.0.await.map(|s| s.csrf).unwrap_or_default();
                 match data.await {
-                    Ok(Some(view)) => view! { <ExerciseView view check answers started/> }.into_any(),
+                    Ok(Some(view)) => view! { <ExerciseView view check answers started csrf/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <div class="wrap"><p role="alert">{error_text(&e)}</p></div> }.into_any(),
                 }
@@ -383,12 +567,16 @@ fn ExerciseView(
     check: ServerAction<CheckExercise>,
     answers: Answers,
     started: StoredValue<f64>,
+    csrf: String,
 ) -> impl IntoView {
-    let session = use_session();
     let ExerciseView {
         exercise,
         explorer,
         next_seed,
+        rendered_at,
+        given,
+        checked,
+        nothing_chosen: nothing_given,
     } = view;
     let kind = exercise.kind;
     let difficulty = exercise.difficulty;
@@ -399,10 +587,21 @@ fn ExerciseView(
         .find(|(_, f)| matches!(f, AnswerForm::Hl7Location { .. }))
         .map(|(n, _)| n.clone());
     install_selection_listener(answers, location_part);
+    // The page shows, in order of preference: what was chosen before the
+    // page's script ran (kept through hydration), or the answer the address
+    // carries back from a form sent without script.
+    let kept = kept_before_hydration();
+    if !kept.is_empty() {
+        answers.set(kept);
+    } else if !given.is_empty() && answers.get_untracked().is_empty() {
+        answers.set(given);
+    }
     let labels = part_labels(&parts);
-    let feedback = Memo::new(move |_| check.value().get());
+    // A grading that came with the page, until the learner tries again.
+    let arrived = RwSignal::new(checked);
+    let feedback = Memo::new(move |_| check.value().get().or_else(|| arrived.get().map(Ok)));
     // Set when "Check my answer" is pressed with nothing chosen.
-    let nothing_chosen = RwSignal::new(false);
+    let nothing_chosen = RwSignal::new(nothing_given);
     // Show where the answer is once it has been checked.
     Effect::new(move |_| {
         let paths = match feedback.get() {
@@ -413,14 +612,11 @@ fn ExerciseView(
         crate::explorer::behaviour::highlight(EXPLORER_ID, &paths);
         let _ = paths;
     });
+    let form_csrf = csrf.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let csrf = session
-            .0
-            .get_untracked()
-            .and_then(|s| s.ok())
-            .map(|s| s.csrf)
-            .unwrap_or_default();
+        let csrf = csrf.clone();
+        arrived.set(None);
         let chosen = answers.get_untracked();
         if chosen.iter().all(|(_, value)| value.trim().is_empty()) {
             nothing_chosen.set(true);
@@ -464,18 +660,25 @@ fn ExerciseView(
             <div class="exercise-material">
                 {explorer.map(|html| view! { <div inner_html=html></div> })}
             </div>
-            <form class="form exercise-form" on:submit=submit novalidate=true>
+            // Sent by the page's script as a server call; before the script
+            // runs (or without it) the browser posts the form itself.
+            <form class="form exercise-form" method="post" action="/exercises/check" on:submit=submit novalidate=true>
+                <input type="hidden" name="csrf" value=form_csrf/>
+                <input type="hidden" name="kind" value=kind.slug()/>
+                <input type="hidden" name="difficulty" value=difficulty.slug()/>
+                <input type="hidden" name="seed" value=seed.to_string()/>
+                <input type="hidden" name="started" value=rendered_at.to_string()/>
                 {parts.into_iter().map(|(name, form)| view! { <AnswerPart name form answers/> }).collect_view()}
                 <div class="button-row">
                     <button type="submit" class="button" disabled=move || check.pending().get()>"Check my answer"</button>
                     {move || feedback.get().is_some().then(|| view! {
                         <button type="button" class="button button-secondary"
-                            on:click=move |_| { check.clear(); nothing_chosen.set(false); answers.set(Vec::new()); started.set_value(now_ms()); }>"Try again"</button>
+                            on:click=move |_| { check.clear(); arrived.set(None); nothing_chosen.set(false); answers.set(Vec::new()); started.set_value(now_ms()); }>"Try again"</button>
                     })}
                     <a class="button button-secondary" href=next_href>"Next exercise"</a>
                 </div>
             </form>
-            <div class="feedback-region" aria-live="polite">
+            <div class="feedback-region" id="feedback" aria-live="polite">
                 {move || nothing_chosen.get().then(|| view! {
                     <p class="notice notice-error" role="alert">{NOTHING_CHOSEN}</p>
                 })}
@@ -487,6 +690,79 @@ fn ExerciseView(
             </div>
             <p class="fine">"Link to this exercise: "<a href=permalink.clone()>{permalink.clone()}</a></p>
         </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static KEPT: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps an answer typed or chosen on an exercise page before it hydrated.
+/// Hydration sets every input from the page's state, which would silently
+/// undo it; so, before hydrating, the form's inputs are compared with what
+/// the server rendered (`defaultValue`, `defaultChecked`), and if any
+/// changed, the whole answer is kept for [`kept_before_hydration`].
+#[cfg(feature = "hydrate")]
+pub fn keep_answers_made_before_hydration() {
+    use wasm_bindgen::JsCast;
+    use web_sys::HtmlInputElement;
+    let Ok(inputs) = document().query_selector_all(".exercise-form input:not([type=hidden])")
+    else {
+        return;
+    };
+    let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+    let mut changed = false;
+    for k in 0..inputs.length() {
+        let Some(input) = inputs
+            .item(k)
+            .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+        else {
+            continue;
+        };
+        let name = input.name();
+        if name.is_empty() {
+            continue;
+        }
+        let at = match parts.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                parts.push((name.clone(), Vec::new()));
+                parts.len() - 1
+            }
+        };
+        let kind = input.type_();
+        if kind == "radio" || kind == "checkbox" {
+            changed |= input.checked() != input.default_checked();
+            if input.checked() {
+                parts[at].1.push(input.value());
+            }
+        } else {
+            changed |= input.value() != input.default_value();
+            if !input.value().is_empty() {
+                parts[at].1.push(input.value());
+            }
+        }
+    }
+    if changed {
+        let answer = parts
+            .into_iter()
+            .map(|(name, values)| (name, values.join(",")))
+            .collect();
+        KEPT.with_borrow_mut(|kept| *kept = answer);
+    }
+}
+
+/// The answer kept by [`keep_answers_made_before_hydration`], once; empty
+/// on the server, on later pages and when nothing was chosen early.
+fn kept_before_hydration() -> Vec<(String, String)> {
+    #[cfg(feature = "hydrate")]
+    {
+        KEPT.with_borrow_mut(std::mem::take)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Vec::new()
     }
 }
 
@@ -523,7 +799,7 @@ fn AnswerPart(name: String, form: AnswerForm, answers: Answers) -> impl IntoView
                     <label for=id.clone()>{label}</label>
                     {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
                     <input type="text" id=id.clone() name=name.clone() autocomplete="off" spellcheck="false"
-                        aria-describedby=hint_id
+                        aria-describedby=hint_id value=initial_answer(answers, &name)
                         prop:value=move || answer_of(answers, &n)
                         on:input=move |ev| set_answer(answers, &name, event_target_value(&ev))/>
                 </div>
@@ -541,7 +817,7 @@ fn AnswerPart(name: String, form: AnswerForm, answers: Answers) -> impl IntoView
                         "or type its path, such as PID-5 or OBR-18."
                     </p>
                     <input type="text" id=id.clone() name=name.clone() autocomplete="off" spellcheck="false"
-                        class="path-input" aria-describedby=hint_id
+                        class="path-input" aria-describedby=hint_id value=initial_answer(answers, &name)
                         prop:value=move || answer_of(answers, &n)
                         on:input=move |ev| set_answer(answers, &name, event_target_value(&ev))/>
                 </div>
@@ -560,6 +836,9 @@ fn AnswerPart(name: String, form: AnswerForm, answers: Answers) -> impl IntoView
                         let option_id = format!("{id}-{i}");
                         let n = name.clone();
                         let n2 = name.clone();
+                        let checked_at_first = initial_answer(answers, &n)
+                            .split(',')
+                            .any(|v| v == i.to_string());
                         let checked = move || {
                             answer_of(answers, &n).split(',').any(|v| v == i.to_string())
                         };
@@ -584,7 +863,7 @@ fn AnswerPart(name: String, form: AnswerForm, answers: Answers) -> impl IntoView
                         view! {
                             <div class="choice-option">
                                 <input type=if multiple { "checkbox" } else { "radio" } id=option_id.clone()
-                                    name=name.clone() value=i.to_string()
+                                    name=name.clone() value=i.to_string() checked=checked_at_first
                                     prop:checked=checked on:change=on_change/>
                                 <label for=option_id>{option}</label>
                             </div>
@@ -673,7 +952,7 @@ fn FeedbackView(checked: Checked, labels: Vec<(String, String)>) -> impl IntoVie
             <p class="explanation"><InlineCode text=f.explanation.clone()/></p>
             <p>"Learn more: "<a href=f.learn_more.href.clone()>{f.learn_more.title.clone()}</a></p>
             {(!checked.recorded).then(|| view! {
-                <p class="fine">"Your answer was not recorded: "<a href="/signin">"sign in"</a>" to keep track of your progress."</p>
+                <p class="fine">"Your answer was not recorded: "<a href=super::session::sign_in_here()>"sign in"</a>" to keep track of your progress."</p>
             })}
         </section>
     }

@@ -446,21 +446,26 @@ pub fn csrf_token() -> String {
         .unwrap_or_default()
 }
 
+/// What a form with a missing or stale CSRF token is told.
+pub const EXPIRED_FORM: &str =
+    "This form has expired or did not come from PACS Academy. Reload the page and try again.";
+
+/// Whether `submitted` is this browser's CSRF token, compared in constant
+/// time. An empty expected token (no request) matches nothing.
+pub fn csrf_matches(expected: &str, submitted: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !expected.is_empty()
+        && submitted.len() == expected.len()
+        && bool::from(submitted.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 /// Checks the token a form sent back against this browser's session (or,
 /// before sign-in, its CSRF cookie).
 pub fn check_csrf(submitted: &str) -> Result<(), AppError> {
-    use subtle::ConstantTimeEq;
-    let expected = csrf_token();
-    if !expected.is_empty()
-        && submitted.len() == expected.len()
-        && bool::from(submitted.as_bytes().ct_eq(expected.as_bytes()))
-    {
+    if csrf_matches(&csrf_token(), submitted) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "This form has expired or did not come from PACS Academy. Reload the page and try again."
-                .into(),
-        ))
+        Err(AppError::Forbidden(EXPIRED_FORM.into()))
     }
 }
 

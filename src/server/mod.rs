@@ -216,6 +216,13 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .route("/account/export.json", get(export_account))
+        // The exercise form as sent before (or without) the page's script;
+        // an address typed by hand goes to the list of exercises.
+        .route(
+            "/exercises/check",
+            get(|| async { axum::response::Redirect::to("/exercises") })
+                .post(crate::app::exercises::check::form),
+        )
         .merge(reports::routes())
         .route(
             "/dicom/files/{modality}/{seed}/{index}",
