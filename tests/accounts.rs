@@ -925,6 +925,83 @@ async fn exercise_answers_are_graded_and_recorded_by_the_server() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+/// The exercise form as a browser sends it before (or without) the page's
+/// script: graded and recorded as the script's call would be, then back to
+/// the exercise with the answer in the address, whose page shows the
+/// grading. Nothing typed records nothing; a forged form is refused.
+#[tokio::test]
+async fn an_exercise_form_sent_without_script_is_graded_recorded_and_shown() {
+    use pacs_academy::exercise::{generate, grade, Answer, Kind};
+    let w = world().await;
+    let seed = 32;
+    let (ex, key) = generate(Kind::Hl7ReadValue, Level::Foundation, seed);
+    let right = grade(&ex, &key, &Answer::single("nothing like it")).parts[0]
+        .answer
+        .clone();
+    let form = |answer: &str| {
+        post(
+            "/exercises/check",
+            Who::Learner,
+            &format!(
+                "kind=hl7-read-value&difficulty=foundation&seed={seed}&started=0&answer={}",
+                form_value(answer)
+            ),
+        )
+    };
+    let page_of = |location: &str| {
+        Request::get(location.trim_end_matches("#feedback"))
+            .header(header::COOKIE, cookie_for(Who::Learner))
+            .body(Body::empty())
+            .unwrap()
+    };
+
+    let res = w.app.clone().oneshot(form(&right)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!(
+            "/exercises/hl7-read-value/foundation/{seed}?answer="
+        )),
+        "{location}"
+    );
+    assert!(location.ends_with("&recorded=true#feedback"), "{location}");
+    let attempts = w.db.attempts(w.learner_a).await.unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert!(attempts[0].attempt.correct, "graded by the server as right");
+    let (status, html) = send(&w.app, page_of(&location)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"id="feedback-title""#),
+        "the page shows the grading"
+    );
+    assert!(html.contains(">Correct<"), "{html}");
+
+    // Nothing typed: back to the exercise, which asks for an answer; no
+    // grading, nothing recorded.
+    let res = w.app.clone().oneshot(form("")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.contains("&recorded=false"), "{location}");
+    let (_, html) = send(&w.app, page_of(&location)).await;
+    assert!(html.contains("Choose or type an answer"), "{html}");
+    assert!(!html.contains(r#"id="feedback-title""#));
+    assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 1);
+
+    // A form without this browser's token is refused and records nothing.
+    let forged = Request::post("/exercises/check")
+        .header(header::COOKIE, cookie_for(Who::Learner))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .body(Body::from(format!(
+            "csrf=forged&kind=hl7-read-value&difficulty=foundation&seed={seed}&answer=x"
+        )))
+        .unwrap();
+    let (status, body) = send(&w.app, forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 1);
+}
+
 // ---- Sign-in throttling, hashing load, sessions (issue 12) -------------
 
 /// A sign-in from `address`, anonymous, over plain http.
