@@ -943,7 +943,7 @@ async fn an_exercise_form_sent_without_script_is_graded_recorded_and_shown() {
             "/exercises/check",
             Who::Learner,
             &format!(
-                "kind=hl7-read-value&difficulty=foundation&seed={seed}&started=0&answer={}",
+                "exercise.kind=hl7-read-value&exercise.difficulty=foundation&exercise.seed={seed}&exercise.started=0&answer={}",
                 form_value(answer)
             ),
         )
@@ -987,6 +987,31 @@ async fn an_exercise_form_sent_without_script_is_graded_recorded_and_shown() {
     assert!(!html.contains(r#"id="feedback-title""#));
     assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 1);
 
+    // Parts keep their own names, even one called `kind` (spot the defect):
+    // the answer that comes back is the part's, not the exercise's kind.
+    let res = w
+        .app
+        .clone()
+        .oneshot(post(
+            "/exercises/check",
+            Who::Learner,
+            "exercise.kind=hl7-spot-defect&exercise.difficulty=foundation&exercise.seed=3&location=PID-3&kind=1",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    let answer = location
+        .split(['?', '&', '#'])
+        .find_map(|p| p.strip_prefix("answer="))
+        .unwrap();
+    let answer: String = url_decode(answer);
+    assert_eq!(
+        answer, r#"[["location","PID-3"],["kind","1"]]"#,
+        "{location}"
+    );
+    assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 2);
+
     // A form without this browser's token is refused and records nothing.
     let forged = Request::post("/exercises/check")
         .header(header::COOKIE, cookie_for(Who::Learner))
@@ -994,12 +1019,20 @@ async fn an_exercise_form_sent_without_script_is_graded_recorded_and_shown() {
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
         .body(Body::from(format!(
-            "csrf=forged&kind=hl7-read-value&difficulty=foundation&seed={seed}&answer=x"
+            "csrf=forged&exercise.kind=hl7-read-value&exercise.difficulty=foundation&exercise.seed={seed}&answer=x"
         )))
         .unwrap();
     let (status, body) = send(&w.app, forged).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 1);
+    assert_eq!(w.db.attempts(w.learner_a).await.unwrap().len(), 2);
+}
+
+/// `s` with its form-encoding undone (`+` and `%XX`).
+fn url_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("v={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 // ---- Sign-in throttling, hashing load, sessions (issue 12) -------------

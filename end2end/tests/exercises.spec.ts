@@ -205,7 +205,7 @@ test("without the page's script, an answer is checked on the server and shown wi
   await expect(page.locator(".feedback")).toContainText("sign in");
   // A form from elsewhere is refused.
   const forged = await page.request.post("/exercises/check", {
-    form: { csrf: "forged", kind: "hl7-read-value", difficulty: "foundation", seed: "5", answer: "x" },
+    form: { csrf: "forged", "exercise.kind": "hl7-read-value", "exercise.difficulty": "foundation", "exercise.seed": "5", answer: "x" },
     headers: { origin: new URL(page.url()).origin },
     maxRedirects: 0,
   });

@@ -323,11 +323,13 @@ pub mod check {
 
     /// `POST /exercises/check`: the exercise form as a browser sends it
     /// before the page's script has run (or without script). The fields
-    /// are `csrf`, `kind`, `difficulty`, `seed`, `started` (when the server
-    /// made the page, in Unix seconds) and one field per answer part, repeated for each
-    /// ticked box. The answer is graded and recorded as the script would,
-    /// and the browser is sent back to the exercise with the answer in the
-    /// address, where the page shows its grading.
+    /// are `csrf`, `exercise.kind`, `exercise.difficulty`, `exercise.seed`,
+    /// `exercise.started` (when the server made the page, in Unix seconds;
+    /// the dot keeps them apart from answer parts, one of which is called
+    /// `kind`) and one field per answer part, repeated for each ticked box.
+    /// The answer is graded and recorded as the script would, and the
+    /// browser is sent back to the exercise with the answer in the address,
+    /// where the page shows its grading.
     pub async fn form(
         State(state): State<AppState>,
         OptionalUser(user): OptionalUser,
@@ -344,8 +346,8 @@ pub mod check {
         if !auth::csrf_matches(&expected, field("csrf")) {
             return (StatusCode::FORBIDDEN, auth::EXPIRED_FORM).into_response();
         }
-        let (kind, difficulty) = (field("kind"), field("difficulty"));
-        let Some(seed) = field("seed").parse::<u64>().ok() else {
+        let (kind, difficulty) = (field("exercise.kind"), field("exercise.difficulty"));
+        let Some(seed) = field("exercise.seed").parse::<u64>().ok() else {
             return (StatusCode::BAD_REQUEST, "The form has no exercise number.").into_response();
         };
         let Some((k, d)) = parse_key(kind, difficulty) else {
@@ -367,7 +369,7 @@ pub mod check {
             .collect();
         let answer = serde_json::to_string(&parts).unwrap_or_default();
         let now = state.now();
-        let started = field("started").parse::<i64>().unwrap_or(now);
+        let started = field("exercise.started").parse::<i64>().unwrap_or(now);
         let page = format!("/exercises/{}/{}/{seed}", k.slug(), d.slug());
         let recorded = match grade_and_record(
             &state,
@@ -664,10 +666,10 @@ fn ExerciseView(
             // runs (or without it) the browser posts the form itself.
             <form class="form exercise-form" method="post" action="/exercises/check" on:submit=submit novalidate=true>
                 <input type="hidden" name="csrf" value=form_csrf/>
-                <input type="hidden" name="kind" value=kind.slug()/>
-                <input type="hidden" name="difficulty" value=difficulty.slug()/>
-                <input type="hidden" name="seed" value=seed.to_string()/>
-                <input type="hidden" name="started" value=rendered_at.to_string()/>
+                <input type="hidden" name="exercise.kind" value=kind.slug()/>
+                <input type="hidden" name="exercise.difficulty" value=difficulty.slug()/>
+                <input type="hidden" name="exercise.seed" value=seed.to_string()/>
+                <input type="hidden" name="exercise.started" value=rendered_at.to_string()/>
                 {parts.into_iter().map(|(name, form)| view! { <AnswerPart name form answers/> }).collect_view()}
                 <div class="button-row">
                     <button type="submit" class="button" disabled=move || check.pending().get()>"Check my answer"</button>
