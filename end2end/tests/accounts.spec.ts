@@ -198,7 +198,7 @@ test("axe finds no violations on the account pages", async ({ page }) => {
   }
 });
 
-test("signing in from a page that asked for it returns to that page", async ({ page }) => {
+test("signing in from a page that asked for it returns to that page", async ({ page, browser }) => {
   await gotoHydrated(page, "/trainer");
   await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
   await page.locator("main").getByRole("link", { name: "Sign in" }).click();
@@ -211,10 +211,14 @@ test("signing in from a page that asked for it returns to that page", async ({ p
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Sign in");
 
   // An address on another site is not followed: the dashboard instead.
-  await signOut(page);
-  await gotoHydrated(page, "/signin?next=%2F%2Fevil.example%2F");
-  await page.getByLabel("Email address").fill("trainer@northgate.test");
-  await page.getByLabel("Password").fill("harbour walks at dawn");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // (A fresh browser rather than signing out, which would end the shared
+  // trainer's sessions in tests running alongside.)
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await gotoHydrated(other, "/signin?next=%2F%2Fevil.example%2F");
+  await other.getByLabel("Email address").fill("trainer@northgate.test");
+  await other.getByLabel("Password").fill("harbour walks at dawn");
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(/\/dashboard$/);
+  await context.close();
 });
