@@ -39,6 +39,17 @@ async function choose(page: Page, name: string, texts: string[], avoid = false) 
   expect(picked, `options for ${name}`).toBeGreaterThan(0);
 }
 
+/** Holds the page's WASM back until the returned function is called. */
+async function holdWasm(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 async function check(page: Page) {
   await page.getByRole("button", { name: "Check my answer" }).click();
   const heading = page.locator("#feedback-title");
@@ -224,12 +235,7 @@ test("an answer typed before the page hydrates is kept, checked and recorded", a
 
   // 1. Typed while the page's code is held back, then the code arrives:
   //    the answer is still there, and checking it works.
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route("**/pkg/*.wasm", async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdWasm(page);
   await page.goto("/exercises/hl7-read-value/foundation/8", { waitUntil: "domcontentloaded" });
   expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(false);
   await page.locator("#answer-answer").fill("typed early");
@@ -243,12 +249,7 @@ test("an answer typed before the page hydrates is kept, checked and recorded", a
 
   // 2. Sent before the code arrives: the browser posts the form, and the
   //    server grades and records it.
-  let release2!: () => void;
-  const held2 = new Promise<void>((r) => (release2 = r));
-  await page.route("**/pkg/*.wasm", async (route) => {
-    await held2;
-    await route.continue();
-  });
+  const release2 = await holdWasm(page);
   await page.goto("/exercises/hl7-read-value/foundation/9", { waitUntil: "domcontentloaded" });
   await page.locator("#answer-answer").fill("sent early");
   await page.getByRole("button", { name: "Check my answer" }).click();
