@@ -107,12 +107,24 @@ fn trim(toks: &[Tok]) -> &[Tok] {
     &toks[start..end.max(start)]
 }
 
+/// The format markers GIFT allows before question and answer text.
+const FORMATS: [&str; 4] = ["markdown", "html", "plain", "moodle"];
+
+/// Whether text starts with a format marker the reader would strip.
+fn starts_with_format(s: &str) -> bool {
+    FORMATS.iter().any(|f| {
+        s.strip_prefix('[')
+            .and_then(|r| r.strip_prefix(f))
+            .is_some_and(|r| r.starts_with(']'))
+    })
+}
+
 /// Strips a leading `[markdown]`-style format marker; returns its name.
 fn strip_format(toks: &[Tok]) -> (Option<String>, &[Tok]) {
     if toks.first().is_some_and(|t| is_markup(t, '[')) {
         if let Some(end) = find(toks, ']') {
             let name = text(&toks[1..end]);
-            if matches!(name.as_str(), "markdown" | "html" | "plain" | "moodle") {
+            if FORMATS.contains(&name.as_str()) {
                 return (Some(name), &toks[end + 1..]);
             }
         }
@@ -492,7 +504,14 @@ pub fn to_gift(questions: &[Question]) -> String {
                 (QuestionKind::Multiple, true) => format!("~%{}%", weight(100.0 / keys)),
                 (QuestionKind::Multiple, false) => format!("~%{}%", weight(-100.0 / wrong)),
             };
-            out.push_str(&format!("{prefix}{}\n", escape(o.trim())));
+            // An option that starts with a format marker (`[html]…`) would
+            // lose it on the way back in: the reader strips one marker.
+            let guard = if starts_with_format(o.trim()) {
+                "[markdown]"
+            } else {
+                ""
+            };
+            out.push_str(&format!("{prefix}{guard}{}\n", escape(o.trim())));
         }
         if !q.explanation_md.trim().is_empty() {
             out.push_str(&format!("####{}\n", escape(q.explanation_md.trim())));
@@ -695,6 +714,40 @@ mod tests {
             back.meta.module.as_deref(),
             Some("/foundation/intro#heading")
         );
+    }
+
+    #[test]
+    fn text_that_starts_like_a_format_marker_round_trips() {
+        // Found by fuzzing: `=[html]S?` came back as `S?`.
+        for kind in [QuestionKind::Single, QuestionKind::Multiple] {
+            let mut q = question("marker-1", "intro", kind, 4, &[0, 1][..kind_keys(kind)]);
+            q.stem_md = "[html]<b> is a tag".into();
+            q.options[0] = "[html]S?".into();
+            q.options[1] = "[markdown]".into();
+            q.options[2] = "%5%[plain]x".into();
+            q.options[3] = "[htmlish] stays".into();
+            q.explanation_md = "[moodle] is a GIFT format marker.".into();
+            let gift = to_gift(std::slice::from_ref(&q));
+            let p = parse_gift("t.gift", &gift);
+            assert!(p.problems.is_empty(), "{:?}\n{gift}", p.problems);
+            let back = &p.questions[0];
+            assert_eq!(back.stem_md, q.stem_md, "{gift}");
+            assert_eq!(back.options, q.options, "{gift}");
+            assert_eq!((back.kind, &back.key), (q.kind, &q.key), "{gift}");
+            assert_eq!(back.explanation_md, q.explanation_md, "{gift}");
+        }
+        assert!(
+            starts_with_format("[plain]")
+                && !starts_with_format("[plain")
+                && !starts_with_format(" [html]x")
+        );
+    }
+
+    fn kind_keys(kind: QuestionKind) -> usize {
+        match kind {
+            QuestionKind::Single => 1,
+            QuestionKind::Multiple => 2,
+        }
     }
 
     #[test]
