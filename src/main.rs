@@ -30,6 +30,13 @@ mod cli {
     enum Command {
         /// Serve the site (the default when no command is given).
         Serve(ServeConfig),
+        /// Write `.br` and `.gz` copies beside the built site's static files
+        /// (the release build scripts run this; the server sends the copies).
+        Precompress {
+            /// The built site (cargo-leptos' site root).
+            #[arg(default_value = "target/site")]
+            dir: PathBuf,
+        },
         /// Check every module in a content folder; prints `file:line: message`.
         CheckContent {
             /// The content folder (holding foundation/ and intermediate/).
@@ -154,12 +161,33 @@ mod cli {
         let cli = Cli::parse();
         match cli.command.unwrap_or(Command::Serve(cli.serve)) {
             Command::Serve(config) => serve(config),
+            Command::Precompress { dir } => precompress(&dir),
             Command::CheckContent { dir } => check_content(&dir),
             Command::User { command } => block_on(user_command(command)),
             Command::Organisation { command } => block_on(organisation_command(command)),
             Command::Hl7 { command } => hl7_command(command),
             Command::Dicom { command } => crate::dicom_cli::run(command),
             Command::Questions { command } => crate::questions_cli::run(command),
+        }
+    }
+
+    fn precompress(dir: &std::path::Path) -> ExitCode {
+        match server::precompress::precompress_dir(dir) {
+            Ok(s) => {
+                println!(
+                    "{} files compressed, {} already up to date: {} KB, {} KB as brotli, {} KB as gzip",
+                    s.written,
+                    s.up_to_date,
+                    s.original_bytes / 1024,
+                    s.brotli_bytes / 1024,
+                    s.gzip_bytes / 1024
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("pacs-academy: {}: {e}", dir.display());
+                ExitCode::FAILURE
+            }
         }
     }
 

@@ -187,7 +187,9 @@ fn UserMenu() -> impl IntoView {
     });
     view! {
         <nav class="user-nav" aria-label="Account">
-            <Suspense fallback=|| ()>
+            // Transition, not Suspense: when the session is fetched again
+            // (see session::provide_session) the links stay in place.
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match session.0.await {
                         Ok(info) => match info.user {
@@ -216,7 +218,7 @@ fn UserMenu() -> impl IntoView {
                         Err(_) => ().into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </nav>
     }
 }

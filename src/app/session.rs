@@ -19,10 +19,14 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
         role: u.role,
         organisation: u.organisation,
     });
-    Ok(SessionInfo {
-        user,
-        csrf: auth::csrf_token(),
-    })
+    // A page that may be kept and shown to other visitors carries no
+    // token; the browser asks for its own once the page is running.
+    let csrf = if auth::on_shared_page() {
+        String::new()
+    } else {
+        auth::csrf_token()
+    };
+    Ok(SessionInfo { user, csrf })
 }
 
 /// Signs this browser out.
@@ -38,7 +42,25 @@ pub async fn sign_out(csrf: String) -> Result<(), AppError> {
 pub struct Session(pub Resource<Result<SessionInfo, AppError>>);
 
 pub fn provide_session() {
-    provide_context(Session(Resource::new(|| (), |_| get_session_info())));
+    let session = Resource::new(|| (), |_| get_session_info());
+    // A kept reading page is shared by every signed-out visitor, so its
+    // session carries no CSRF token (see server::page_cache): once the
+    // page runs, fetch this browser's own, so that forms reached from it
+    // (sign in, after a client-side navigation) can be sent.
+    Effect::new(move |fetched: Option<bool>| {
+        if fetched == Some(true) {
+            return true;
+        }
+        match session.get() {
+            Some(Ok(info)) if info.csrf.is_empty() => {
+                session.refetch();
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    });
+    provide_context(Session(session));
 }
 
 pub fn use_session() -> Session {

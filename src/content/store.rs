@@ -115,7 +115,13 @@ struct Snapshot {
     /// Modules of each level in course order.
     courses: HashMap<Level, Vec<Arc<LoadedModule>>>,
     failures: Vec<FileProblems>,
+    /// Which load this is: every load gets a new number (see
+    /// [`ContentStore::revision`]).
+    revision: u64,
 }
+
+/// Numbers the loads of every store in the process.
+static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The cached, self-refreshing set of modules.
 pub struct ContentStore {
@@ -215,6 +221,7 @@ impl ContentStore {
             modules,
             courses,
             failures,
+            revision: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         });
         tracing::info!(
             modules = snap.modules.len(),
@@ -223,6 +230,13 @@ impl ContentStore {
         );
         *guard = snap.clone();
         snap
+    }
+
+    /// The content as it is on disk now, as a number that changes whenever
+    /// a module file is added, changed or removed (by a trainer's save or
+    /// by hand): what a page rendered from the content is keyed on.
+    pub fn revision(&self) -> u64 {
+        self.refresh().revision
     }
 
     /// Files that failed to load at the last refresh.
@@ -319,6 +333,27 @@ mod tests {
         std::fs::write(&path, module("first", 1, "Brand new words here.")).unwrap();
         let page = store.module(Level::Foundation, "first").unwrap();
         assert!(page.html.contains("Brand new words here."), "{}", page.html);
+    }
+
+    #[test]
+    fn the_revision_changes_exactly_when_a_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("foundation");
+        std::fs::create_dir_all(&f).unwrap();
+        std::fs::write(f.join("a.md"), module("first", 1, "Words.")).unwrap();
+        let store = ContentStore::new(dir.path());
+        let first = store.revision();
+        assert_eq!(store.revision(), first, "nothing changed");
+        std::fs::write(f.join("a.md"), module("first", 1, "Other words.")).unwrap();
+        let edited = store.revision();
+        assert_ne!(edited, first, "a file changed");
+        std::fs::write(f.join("b.md"), module("second", 2, "More.")).unwrap();
+        let added = store.revision();
+        assert_ne!(added, edited, "a file was added");
+        std::fs::remove_file(f.join("b.md")).unwrap();
+        assert_ne!(store.revision(), added, "a file was removed");
+        // Another store over the same files never shares a revision.
+        assert_ne!(ContentStore::new(dir.path()).revision(), store.revision());
     }
 
     #[test]

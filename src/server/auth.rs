@@ -446,6 +446,16 @@ pub fn csrf_token() -> String {
         .unwrap_or_default()
 }
 
+/// Whether this request renders a page that may be kept and shown to
+/// other signed-out visitors (see [`super::page_cache`]).
+pub fn on_shared_page() -> bool {
+    parts().is_some_and(|p| {
+        p.extensions
+            .get::<super::page_cache::SharedPage>()
+            .is_some()
+    })
+}
+
 /// What a form with a missing or stale CSRF token is told.
 pub const EXPIRED_FORM: &str =
     "This form has expired or did not come from PACS Academy. Reload the page and try again.";

@@ -28,6 +28,8 @@ pub mod authoring;
 pub mod current_user;
 pub mod db;
 pub mod exam;
+pub mod page_cache;
+pub mod precompress;
 pub mod repo;
 pub mod reports;
 
@@ -45,6 +47,8 @@ pub struct AppState {
     pub clock: fn() -> i64,
     /// Bounds concurrent password hashing (see `auth::HashGate`).
     pub hashing: Arc<auth::HashGate>,
+    /// Finished reading pages for signed-out visitors (see [`page_cache`]).
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 /// The question bank and the exam definitions of the content folder.
@@ -89,6 +93,7 @@ impl AppState {
             secure_cookies,
             clock: db::now,
             hashing: Arc::new(auth::HashGate::for_this_machine()),
+            pages: Arc::new(page_cache::PageCache::default()),
         }
     }
 
@@ -167,29 +172,79 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Builds the whole HTTP application.
+/// Builds the whole HTTP application: static files on one side, sent
+/// as they are or as the precompressed copy the browser accepts
+/// ([`precompress`]); pages and the API on the other, behind the session,
+/// CSRF and page-cache layers, compressed as they are answered unless the
+/// page cache already holds them compressed.
 pub fn router(state: AppState) -> Router {
-    let routes = route_list();
-    let images = ServeDir::new(state.content.dir().join("images"));
+    let hashed = state.leptos_options.hash_files;
+    let secure = state.secure_cookies;
+    let statics = static_files(&state).layer(axum::middleware::from_fn(move |req, next| {
+        cache_control(hashed, secure, req, next)
+    }));
+    let pages = pages(&state)
+        .layer(axum::middleware::from_fn(current_user::session_layer))
+        .layer(axum::middleware::from_fn({
+            let state = state.clone();
+            move |req, next| page_cache::layer(state.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            cache_control(hashed, secure, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            auth::csrf_layer(secure, req, next)
+        }))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(limit_body));
+    let router = statics
+        .merge(pages)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            auth::hsts_layer(secure, req, next)
+        }));
+    with_security_headers(router)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The bundle (`/pkg`), the public files and the modules' images, and the
+/// health check: no session, no CSRF cookie, no per-request compression.
+/// The bundle and public files are routed before the pages: `/:level`
+/// would otherwise claim `/favicon.svg`, and `/:level/:slug` `/pkg/…`.
+fn static_files(state: &AppState) -> Router<AppState> {
     let site_root = PathBuf::from(&*state.leptos_options.site_root);
-    // The bundle and public files are routed before the pages: `/:level`
-    // would otherwise claim `/favicon.svg`, and `/:level/:slug` `/pkg/…`.
+    let images = ServeDir::new(state.content.dir().join("images"))
+        .precompressed_br()
+        .precompressed_gzip();
     let pkg = ServeDir::new(site_root.join(&*state.leptos_options.site_pkg_dir))
         .precompressed_br()
         .precompressed_gzip();
-    let hashed = state.leptos_options.hash_files;
-    let secure = state.secure_cookies;
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service("/images", images)
         .nest_service("/pkg", pkg);
     for file in PUBLIC_FILES {
-        router = router.route_service(&format!("/{file}"), ServeFile::new(site_root.join(file)));
+        router = router.route_service(
+            &format!("/{file}"),
+            ServeFile::new(site_root.join(file))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     }
-    let router = router
+    // What is sent depends on Accept-Encoding (a precompressed copy or
+    // the file), so shared caches must key on it.
+    router.layer(SetResponseHeaderLayer::appending(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    ))
+}
+
+/// The pages, server functions and other dynamic routes.
+fn pages(state: &AppState) -> Router<AppState> {
+    Router::new()
         .leptos_routes_with_context(
-            &state,
-            routes,
+            state,
+            route_list(),
             {
                 let state = state.clone();
                 move || {
@@ -228,21 +283,6 @@ pub fn router(state: AppState) -> Router {
             "/dicom/files/{modality}/{seed}/{index}",
             get(download_dicom),
         )
-        .layer(axum::middleware::from_fn(current_user::session_layer))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            cache_control(hashed, secure, req, next)
-        }))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            auth::csrf_layer(secure, req, next)
-        }))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            auth::hsts_layer(secure, req, next)
-        }));
-    with_security_headers(router)
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(limit_body))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// A synthetic DICOM file to download: `/dicom/files/CT/7/0` is the first
@@ -286,9 +326,20 @@ async fn download_dicom(
 /// escaping still cannot run. Inline styles stay allowed: Leptos sets
 /// `style` attributes, and CSS cannot call the API.
 pub fn content_security_policy(nonce: Option<&str>) -> String {
-    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let nonce = nonce.map(|n| format!("'nonce-{n}'")).unwrap_or_default();
+    content_security_policy_with(&nonce)
+}
+
+/// The Content Security Policy with `scripts` (nonce or hash sources,
+/// space-separated) added to `script-src`.
+pub fn content_security_policy_with(scripts: &str) -> String {
+    let scripts = if scripts.is_empty() {
+        String::new()
+    } else {
+        format!(" {scripts}")
+    };
     format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self'{scripts} 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
          font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
@@ -505,6 +556,24 @@ pub async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>
     for failure in state.content.failures() {
         for p in failure.problems {
             tracing::warn!("{}:{}: {}", failure.path.display(), p.line, p.message);
+        }
+    }
+    if state.leptos_options.env == leptos::config::Env::PROD {
+        // The build script writes the copies; this only checks them, or
+        // makes them once when the site was built some other way.
+        let site_root = PathBuf::from(&config.site_root);
+        let started = std::time::Instant::now();
+        match tokio::task::spawn_blocking(move || precompress::precompress_dir(&site_root)).await {
+            Ok(Ok(summary)) if summary.written > 0 => tracing::info!(
+                files = summary.written,
+                seconds = started.elapsed().as_secs_f32(),
+                "compressed copies of the static files written"
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(
+                "static files will be sent uncompressed: cannot write their compressed copies: {e}"
+            ),
+            Err(e) => tracing::warn!("compressing the static files failed: {e}"),
         }
     }
     exam::spawn_expiry_task(
