@@ -567,7 +567,9 @@ async fn pages_set_a_csrf_cookie_and_session_cookies_are_safe() {
     let res = w
         .app
         .clone()
-        .oneshot(Request::get("/foundation").body(Body::empty()).unwrap())
+        // A page rendered for its visitor (a kept reading page sets no
+        // cookie: tests/page_cache.rs).
+        .oneshot(Request::get("/signin").body(Body::empty()).unwrap())
         .await
         .unwrap();
     let cookie = res

@@ -510,3 +510,87 @@ async fn a_late_answer_is_refused_with_a_clear_message_and_the_attempt_is_submit
     assert_eq!(row.submitted_at, Some(t - 90));
     assert!(row.outcome.is_some());
 }
+
+#[tokio::test]
+async fn my_data_download_lists_exam_attempts_and_certificates_but_no_keys() {
+    let w = world().await;
+    let ann = w.users[0];
+    // One attempt whose time ran out unanswered, then one passed over HTTP.
+    let failed = past_attempt(&w, ann, 3, 5).await;
+    let failed_questions = {
+        let paper = w.paper(failed).await;
+        paper
+            .resolve(&w.bank, &LabQuestions::new(paper.level))
+            .unwrap()
+    };
+    // Reading the result marks the expired attempt.
+    let (status, _) = w
+        .get("ann", &format!("/api/exam/result?attempt_id={failed}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = w.start("ann", "foundation").await;
+    let paper = w.paper(id).await;
+    let questions = paper
+        .resolve(&w.bank, &LabQuestions::new(paper.level))
+        .unwrap();
+    for (i, (item, q)) in paper.items.iter().zip(&questions).enumerate() {
+        let shown: Vec<usize> = q
+            .key
+            .iter()
+            .map(|&k| item.to_displayed(k).unwrap())
+            .collect();
+        let (status, body) = w.save("ann", CSRF, id, i, &shown).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, _) = w
+        .post_form("ann", "/api/exam/submit", &format!("attempt_id={id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let code =
+        w.db.exam_attempt(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome
+            .and_then(|o| o.certificate_code)
+            .expect("a pass has a certificate");
+
+    let (status, body) = w.get("ann", "/account/export.json").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let data: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let exams = data["exam_attempts"].as_array().expect("exam_attempts");
+    assert_eq!(exams.len(), 2, "{body}");
+    let (first, passed) = (&exams[0], &exams[1]);
+    assert_eq!(first["level"], "foundation");
+    assert_eq!(first["submitted_by"], "time ran out");
+    assert_eq!(first["passed"], false);
+    assert_eq!(first["marks"], 0);
+    assert!(first["certificate"].is_null());
+    assert_eq!(passed["submitted_by"], "candidate");
+    assert_eq!(passed["passed"], true);
+    assert_eq!(passed["marks"], passed["total"]);
+    assert_eq!(passed["percent"], 100);
+    assert_eq!(passed["certificate"]["code"], code.as_str());
+    assert_eq!(
+        passed["certificate"]["verify_at"],
+        format!("http://localhost/verify?code={code}").as_str(),
+        "the address to check it, in full"
+    );
+    // The download holds marks, not the papers: no key, no explanation.
+    for field in [
+        "\"key\"",
+        "\"explanation",
+        "\"order\"",
+        "paper_json",
+        "score_json",
+    ] {
+        assert!(!body.contains(field), "the download holds {field}");
+    }
+    for q in questions.iter().chain(&failed_questions) {
+        assert!(!body.contains(&marker(&q.explanation_md)), "{}", q.id);
+    }
+    // Ben's download has none of Ann's attempts.
+    let (_, ben) = w.get("ben", "/account/export.json").await;
+    let ben: serde_json::Value = serde_json::from_str(&ben).unwrap();
+    assert_eq!(ben["exam_attempts"].as_array().unwrap().len(), 0);
+}

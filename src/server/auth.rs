@@ -389,7 +389,7 @@ pub async fn hsts_layer(configured: bool, req: Request<axum::body::Body>, next: 
 }
 
 /// Refuses cross-site state-changing requests, gives every browser a CSRF
-/// token cookie, and puts the token this request must carry on it: the
+/// token cookie (except on a kept, shared page), and puts the token this request must carry on it: the
 /// session's ([`csrf_for_session`]) when it has a session cookie, else the
 /// cookie's.
 pub async fn csrf_layer(secure: bool, mut req: Request<axum::body::Body>, next: Next) -> Response {
@@ -413,7 +413,13 @@ pub async fn csrf_layer(secure: bool, mut req: Request<axum::body::Body>, next: 
     };
     req.extensions_mut().insert(CsrfToken(token));
     let mut res = next.run(req).await;
-    if fresh {
+    // A kept page is the same for every visitor and carries no cookie
+    // (see `page_cache`): the browser gets its token from the session API.
+    let shared = res
+        .extensions()
+        .get::<super::page_cache::SharedPage>()
+        .is_some();
+    if fresh && !shared {
         if let Ok(v) = HeaderValue::from_str(&cookie(name, &browser_token, 365 * 24 * 3600, secure))
         {
             res.headers_mut().append(header::SET_COOKIE, v);
@@ -503,16 +509,32 @@ pub fn public_origin() -> String {
     if let Some(url) = CONFIGURED.as_ref() {
         return url.clone();
     }
-    let host = parts()
-        .and_then(|p| {
-            p.headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_string)
-        })
+    let configured = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    match parts() {
+        Some(p) => public_origin_of(&p.headers, configured),
+        None => public_origin_of(&HeaderMap::new(), configured),
+    }
+}
+
+/// [`public_origin`] for a request outside the app's render context (an
+/// axum route): `PACS_PUBLIC_URL`, else the scheme and `Host` of `headers`.
+pub fn public_origin_of(headers: &HeaderMap, configured_secure: bool) -> String {
+    if let Ok(url) = std::env::var("PACS_PUBLIC_URL") {
+        let url = url.trim().trim_end_matches('/');
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return url.to_string();
+        }
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
         .filter(|h| is_host(h))
-        .unwrap_or_else(|| "localhost".into());
-    let scheme = if secure() { "https" } else { "http" };
+        .unwrap_or("localhost");
+    let scheme = if request_is_secure(headers, configured_secure) {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 

@@ -487,7 +487,11 @@ fn refusal(is_api: bool, error: AppError) -> Response {
 }
 
 /// A learner's own data as a JSON download (GET: it changes nothing).
-async fn export_account(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Response {
+async fn export_account(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CurrentUser(user): CurrentUser,
+) -> Response {
     let repo = &state.repo;
     let (modules, attempts) = match (
         repo.completed_modules(user.id).await,
@@ -496,6 +500,44 @@ async fn export_account(State(state): State<AppState>, CurrentUser(user): Curren
         (Ok(m), Ok(a)) => (m, a),
         (Err(e), _) | (_, Err(e)) => return auth::storage_error(e).into_response(),
     };
+    // Exam attempts with their marks and certificates; the marked papers
+    // stay out, so the download never carries a key the review would hold
+    // back.
+    let origin = auth::public_origin_of(&headers, state.secure_cookies);
+    let mut exams = Vec::new();
+    for level in crate::level::Level::ALL {
+        let rows = match repo.exam_attempts_of(user.id, level).await {
+            Ok(rows) => rows,
+            Err(e) => return auth::storage_error(e).into_response(),
+        };
+        for row in rows {
+            let outcome = row.outcome.as_ref();
+            let certificate = outcome
+                .and_then(|o| o.certificate_code.as_ref())
+                .map(|code| {
+                    serde_json::json!({
+                        "code": code,
+                        "verify_at": format!("{origin}/verify?code={code}"),
+                    })
+                });
+            exams.push(serde_json::json!({
+                "level": level.slug(),
+                "started_at": row.started_at,
+                "deadline": row.deadline,
+                "extra_seconds": row.extra_seconds,
+                "submitted_at": row.submitted_at,
+                "submitted_by": row.submitted_by.map(|b| match b {
+                    crate::exam::SubmittedBy::Candidate => "candidate",
+                    crate::exam::SubmittedBy::Expiry => "time ran out",
+                }),
+                "marks": outcome.map(|o| o.marks),
+                "total": outcome.map(|o| o.total),
+                "percent": outcome.map(|o| o.percent),
+                "passed": outcome.map(|o| o.passed),
+                "certificate": certificate,
+            }));
+        }
+    }
     let body = serde_json::json!({
         "exported_at": state.now(),
         "account": {
@@ -507,6 +549,7 @@ async fn export_account(State(state): State<AppState>, CurrentUser(user): Curren
         },
         "completed_modules": modules,
         "exercise_attempts": attempts,
+        "exam_attempts": exams,
     });
     (
         [

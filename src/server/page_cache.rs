@@ -344,6 +344,10 @@ fn answer(entry: &Entry, encoding: Encoding, if_none_match: Option<&HeaderValue>
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::ETAG, entry.etag.clone());
+    // A shared page sets no cookie (so any cache may keep it); the page
+    // asks for the browser's CSRF token, and so gets its cookie, once it
+    // runs.
+    res.extensions_mut().insert(SharedPage);
     res
 }
 
