@@ -4,6 +4,7 @@
 //! - [`level`]: Foundation or Intermediate, for courses, exams and exercises.
 //! - [`app`]: the Leptos user interface, one file per page.
 //! - [`html`]: the one HTML-escaping function every renderer uses.
+//! - `reader` (feature `reader`): the reading pages' small script.
 //! - `server` (feature `ssr`): configuration, database and the HTTP stack.
 
 #![recursion_limit = "256"]
@@ -20,6 +21,8 @@ pub mod explorer;
 pub mod hl7;
 pub mod html;
 pub mod level;
+#[cfg(feature = "reader")]
+pub mod reader;
 pub mod reports;
 pub mod rng;
 #[cfg(feature = "ssr")]
@@ -37,13 +40,17 @@ pub fn hydrate() {
     in_page_links::install();
     leave_guard::install();
     explorer::behaviour::install();
-    // Lets browser tests wait for a live page instead of guessing.
+    // Lets browser tests wait for a live page instead of guessing:
+    // `__pacsReady` on every page (the reader sets it too), `__pacsHydrated`
+    // where the application runs.
     if let Some(window) = web_sys::window() {
-        let _ = js_sys::Reflect::set(
-            &window,
-            &wasm_bindgen::JsValue::from_str("__pacsHydrated"),
-            &wasm_bindgen::JsValue::TRUE,
-        );
+        for flag in ["__pacsHydrated", "__pacsReady"] {
+            let _ = js_sys::Reflect::set(
+                &window,
+                &wasm_bindgen::JsValue::from_str(flag),
+                &wasm_bindgen::JsValue::TRUE,
+            );
+        }
     }
 }
 

@@ -48,6 +48,17 @@ async fn site() -> Site {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     std::fs::write(site.path().join("pkg/app.js"), bundle()).unwrap();
+    // The reading pages' script, named as scripts/build-site names it.
+    std::fs::write(
+        site.path().join("pkg/reader.0123abcd.js"),
+        "export function read() {}",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("pkg/reader.0123abcd.wasm"),
+        b"\0asm\x01\0\0\0",
+    )
+    .unwrap();
     std::fs::write(
         site.path().join("robots.txt"),
         "User-agent: *\nAllow: /\n".repeat(20),
@@ -173,6 +184,66 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         rest = &after[close..];
     }
     out
+}
+
+#[tokio::test]
+async fn reading_pages_load_the_small_reader_and_every_other_page_the_application() {
+    let s = site().await;
+    let start = "import init, { read } from '/pkg/reader.0123abcd.js';\ninit({ module_or_path: '/pkg/reader.0123abcd.wasm' }).then(() => read());";
+    for path in [
+        "/",
+        "/foundation",
+        "/intermediate",
+        "/foundation/imaging-landscape",
+        "/foundation/no-such-module",
+        "/a/b/c",
+    ] {
+        let page = get(&s.app, path, "br").await;
+        let html = page.text();
+        assert!(
+            html.contains(r#"<html lang="en-GB" data-page="reading">"#),
+            "{path}: {html}"
+        );
+        assert!(html.contains(start), "{path}: no reader start script");
+        assert!(
+            html.contains(r#"<link rel="modulepreload" href="/pkg/reader.0123abcd.js""#),
+            "{path}"
+        );
+        assert!(!html.contains("hydrate"), "{path}: loads the application");
+    }
+    for path in [
+        "/signin",
+        "/hl7",
+        "/dicom/explain",
+        "/exercises",
+        "/exams",
+        "/verify",
+    ] {
+        let html = get(&s.app, path, "").await.text();
+        assert!(!html.contains("data-page="), "{path}");
+        assert!(!html.contains("reader.0123abcd"), "{path}");
+        assert!(
+            html.contains("hydrate"),
+            "{path}: does not load the application"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_reader_build_reading_pages_load_the_application() {
+    let s = site().await;
+    std::fs::remove_file(s.site.path().join("pkg/reader.0123abcd.js")).unwrap();
+    let state = AppState::new(
+        s.state.leptos_options.clone(),
+        s.content.path(),
+        s.state.repo.clone(),
+        false,
+    );
+    assert_eq!(state.reader, None);
+    let app = router(state);
+    let html = get(&app, "/foundation/imaging-landscape", "").await.text();
+    assert!(!html.contains("data-page="));
+    assert!(html.contains("hydrate"));
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { gotoHydrated, moduleLinks } from "./helpers";
+import { gotoReady, moduleLinks } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
@@ -32,7 +32,7 @@ for (const scheme of ["light", "dark"] as const) {
     test.setTimeout(360_000);
     await page.emulateMedia({ colorScheme: scheme });
     for (const p of await pages(page)) {
-      await gotoHydrated(page, p.path);
+      await gotoReady(page, p.path);
       // Open every self-check answer so hidden content is checked too.
       await page.locator(".prose details").evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
       const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -47,14 +47,14 @@ for (const scheme of ["light", "dark"] as const) {
 test("axe finds no violations on the explain pages with content loaded", async ({ page, request }) => {
   // Two hydrated pages and two axe runs over a full message and a full file dump.
   test.setTimeout(120_000);
-  await gotoHydrated(page, "/hl7/explain");
+  await gotoReady(page, "/hl7/explain");
   await page.getByRole("button", { name: "Example OMI^O23" }).click();
   await expect(page.locator("#explain-hl7")).toBeVisible();
   let results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
 
   const file = Buffer.from(await (await request.get("/dicom/files/US/3/0")).body());
-  await gotoHydrated(page, "/dicom/explain");
+  await gotoReady(page, "/dicom/explain");
   await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "us.dcm", mimeType: "application/dicom", buffer: file });
   await expect(page.locator("#explain-dicom")).toBeVisible();
   results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -65,7 +65,7 @@ test("axe finds no violations on the trainer pages (signed in as a trainer)", as
   test.setTimeout(240_000);
   // A Northgate learner, so that the learner page can be checked.
   const signup = await browser.newPage();
-  await gotoHydrated(signup, "/signup");
+  await gotoReady(signup, "/signup");
   await signup.getByLabel("Full name").fill("Axel Axe");
   await signup.getByLabel("Email address").fill(`axe.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
   await signup.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -73,21 +73,21 @@ test("axe finds no violations on the trainer pages (signed in as a trainer)", as
   await signup.getByRole("button", { name: "Create account" }).click();
   await expect(signup).toHaveURL(/\/dashboard$/);
   await signup.close();
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill("trainer@northgate.test");
   await page.getByLabel("Password").fill("harbour walks at dawn");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  await gotoHydrated(page, "/trainer");
+  await gotoReady(page, "/trainer");
   const org = await page.getByRole("table", { name: /Results by organisation/ }).getByRole("link").first().getAttribute("href");
   const paths = ["/trainer", "/trainer?from=2001-01-01&to=2001-12-31", org!, "/trainer/items", "/trainer/items?level=intermediate"];
-  await gotoHydrated(page, org!);
+  await gotoReady(page, org!);
   const learner = await page.locator("a[href^='/trainer/learners/']").first().getAttribute("href");
   paths.push(learner!);
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const path of paths) {
-      await gotoHydrated(page, path);
+      await gotoReady(page, path);
       await page.locator("details").evaluateAll((ds) => ds.forEach((d) => d.setAttribute("open", "")));
       const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
       const summary = results.violations.map(
@@ -100,7 +100,7 @@ test("axe finds no violations on the trainer pages (signed in as a trainer)", as
 
 test("axe finds no violations on the module authoring pages (trainer)", async ({ page }) => {
   test.setTimeout(120_000);
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill("trainer@northgate.test");
   await page.getByLabel("Password").fill("harbour walks at dawn");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -108,7 +108,7 @@ test("axe finds no violations on the module authoring pages (trainer)", async ({
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const path of ["/trainer/modules", "/trainer/modules/foundation/hl7-message-structure"]) {
-      await gotoHydrated(page, path);
+      await gotoReady(page, path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       if (path !== "/trainer/modules") {
         // Wait for the history (loaded after hydration) and open a revision.

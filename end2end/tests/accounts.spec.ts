@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { gotoHydrated, hydrated } from "./helpers";
+import { gotoReady, ready } from "./helpers";
 
 // Accounts seeded by scripts/test.
 const TRAINER = { email: "trainer@northgate.test", password: "harbour walks at dawn" };
@@ -12,7 +12,7 @@ function uniqueEmail(tag: string) {
 }
 
 async function signUp(page: Page, name: string, email: string, organisation = "Northgate Hospitals NHS Trust") {
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByLabel("Full name").fill(name);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Organisation").selectOption({ label: organisation });
@@ -22,7 +22,7 @@ async function signUp(page: Page, name: string, email: string, organisation = "N
 }
 
 async function signIn(page: Page, email: string, password: string) {
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -46,7 +46,7 @@ test("sign up, sign out, sign in, complete a module and see it on the dashboard"
   await signIn(page, email, PASSWORD);
   await expect(page.getByRole("navigation", { name: "Account" })).toContainText("Jane Learner");
 
-  await gotoHydrated(page, "/foundation");
+  await gotoReady(page, "/foundation");
   const first = page.locator(".module-list h2 a").first();
   const title = (await first.textContent())!.trim();
   await first.click();
@@ -55,17 +55,17 @@ test("sign up, sign out, sign in, complete a module and see it on the dashboard"
   await expect(page.locator(".progress-box [role=status]")).toHaveText("You have completed this module.");
   await expect(page.getByRole("button", { name: "Mark as not complete" })).toBeVisible();
 
-  await gotoHydrated(page, "/dashboard");
+  await gotoReady(page, "/dashboard");
   await expect(foundation).toContainText("1 of 6");
   await foundation.getByText("Completed modules").click();
   await expect(foundation.getByRole("link", { name: title })).toBeVisible();
 
   // One wrong exercise answer: the topic is named (not its slug) and counted in the singular.
-  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/7");
+  await gotoReady(page, "/exercises/hl7-read-value/foundation/7");
   await page.locator(".exercise-form input[type=text]").first().fill("not the value");
   await page.getByRole("button", { name: "Check my answer" }).click();
   await expect(page.locator("#feedback-title")).toBeVisible();
-  await gotoHydrated(page, "/dashboard");
+  await gotoReady(page, "/dashboard");
   const row = page.getByRole("region", { name: "Accuracy by topic" }).getByRole("row", { name: /HL7 message structure/ });
   await expect(row.getByRole("cell")).toHaveText(["Foundation", "HL7 message structure", "1", "0%"]);
   await expect(page.locator(".weakest li").first()).toContainText("HL7 message structure — 0% correct over 1 attempt.");
@@ -74,7 +74,7 @@ test("sign up, sign out, sign in, complete a module and see it on the dashboard"
 });
 
 test("a bad password gets a clear error next to the field", async ({ page }) => {
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByLabel("Full name").fill("Pat Short");
   await page.getByLabel("Email address").fill(uniqueEmail("pat"));
   await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -102,7 +102,7 @@ test("a bad password gets a clear error next to the field", async ({ page }) => 
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator("#field-password-error")).toContainText("too common");
 
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(TRAINER.email);
   await page.getByLabel("Password").fill("not the password at all");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -125,7 +125,7 @@ test("a trainer sees their organisation's learner but not another's", async ({ b
   await expect(page.getByText("Sam Southmoor")).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Southmoor NHS Foundation Trust" })).toHaveCount(0);
   // The administration page is refused, in the page and by the server.
-  await gotoHydrated(page, "/admin");
+  await gotoReady(page, "/admin");
   await expect(page.getByRole("alert")).toContainText("You do not have access");
   const res = await page.request.get("/api/admin/overview");
   expect(res.status()).toBe(403);
@@ -133,7 +133,7 @@ test("a trainer sees their organisation's learner but not another's", async ({ b
 });
 
 test("visitors can read without an account and are told nothing is recorded", async ({ page }) => {
-  await gotoHydrated(page, "/foundation/imaging-landscape");
+  await gotoReady(page, "/foundation/imaging-landscape");
   await expect(page.locator(".progress-box")).toContainText("You are not signed in, so nothing is recorded");
   const res = await page.request.get("/api/dashboard");
   expect(res.status()).toBe(401);
@@ -142,7 +142,7 @@ test("visitors can read without an account and are told nothing is recorded", as
 test("a learner can export their data and delete their account", async ({ page }) => {
   const email = uniqueEmail("del");
   await signUp(page, "Dee Delete", email);
-  await gotoHydrated(page, "/account");
+  await gotoReady(page, "/account");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download my data" }).click();
   const file = await download;
@@ -156,7 +156,7 @@ test("a learner can export their data and delete their account", async ({ page }
   await page.getByLabel("I understand that my account and progress will be deleted").check();
   await page.getByRole("button", { name: "Delete my account" }).click();
   await expect(page).toHaveURL(/\/$/);
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -164,7 +164,7 @@ test("a learner can export their data and delete their account", async ({ page }
 });
 
 test("the whole sign-in form works by keyboard", async ({ page }) => {
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").focus();
   await page.keyboard.type(TRAINER.email);
   await page.keyboard.press("Tab");
@@ -176,7 +176,7 @@ test("the whole sign-in form works by keyboard", async ({ page }) => {
 test("axe finds no violations on the account pages", async ({ page }) => {
   test.setTimeout(90_000);
   const check = async (path: string) => {
-    await gotoHydrated(page, path);
+    await gotoReady(page, path);
     const results = await new AxeBuilder({ page })
       .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
       .analyze();
@@ -186,7 +186,7 @@ test("axe finds no violations on the account pages", async ({ page }) => {
   await check("/signup");
   await check("/dashboard");
   // With errors showing.
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".field-error").first()).toBeVisible();
   const withErrors = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
@@ -199,11 +199,11 @@ test("axe finds no violations on the account pages", async ({ page }) => {
 });
 
 test("signing in from a page that asked for it returns to that page", async ({ page, browser }) => {
-  await gotoHydrated(page, "/trainer");
+  await gotoReady(page, "/trainer");
   await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
   await page.locator("main").getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/signin\?next=%2Ftrainer$/);
-  await hydrated(page);
+  await ready(page);
   await page.getByLabel("Email address").fill("trainer@northgate.test");
   await page.getByLabel("Password").fill("harbour walks at dawn");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -215,7 +215,7 @@ test("signing in from a page that asked for it returns to that page", async ({ p
   // trainer's sessions in tests running alongside.)
   const context = await browser.newContext();
   const other = await context.newPage();
-  await gotoHydrated(other, "/signin?next=%2F%2Fevil.example%2F");
+  await gotoReady(other, "/signin?next=%2F%2Fevil.example%2F");
   await other.getByLabel("Email address").fill("trainer@northgate.test");
   await other.getByLabel("Password").fill("harbour walks at dawn");
   await other.getByRole("button", { name: "Sign in" }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 
 // Accounts seeded by scripts/test.
 const ADMIN = { email: "admin@academy.test", password: "lantern ledger orchard" };
@@ -8,7 +8,7 @@ test("a refused role change is undone on screen, and its notice goes with the ne
   // A learner of our own, so that this test changes nobody else's role.
   const other = await browser.newPage();
   const name = `Rory Role ${Date.now()}`;
-  await gotoHydrated(other, "/signup");
+  await gotoReady(other, "/signup");
   await other.getByLabel("Full name").fill(name);
   await other.getByLabel("Email address").fill(`rory.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
   await other.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -17,12 +17,12 @@ test("a refused role change is undone on screen, and its notice goes with the ne
   await expect(other).toHaveURL(/\/dashboard$/);
   await other.close();
 
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  await gotoHydrated(page, "/admin");
+  await gotoReady(page, "/admin");
 
   // The administrator cannot demote themselves: refused, and the drop-down
   // shows the role they still have.

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 
 // Accounts seeded by scripts/test and /work/notes/e2e-helper.sh. The server
 // runs on a temporary copy of content/, so saving here is safe.
@@ -9,7 +9,7 @@ const EDITOR = "/trainer/modules/foundation/dicom-networking";
 const MODULE = "/foundation/dicom-networking";
 
 async function signIn(page: Page, who: { email: string; password: string }) {
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -33,7 +33,7 @@ test("a trainer edits a module with a live preview and checks, saves it, and a l
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Edit modules" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Edit modules" })).toBeVisible();
   await expect(page.locator(`a[href="${EDITOR}"]`)).toBeVisible();
-  await gotoHydrated(page, EDITOR);
+  await gotoReady(page, EDITOR);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Edit:");
   const source = page.getByLabel("Markdown source");
   const original = await source.inputValue();
@@ -83,10 +83,10 @@ test("a trainer edits a module with a live preview and checks, saves it, and a l
   const context = await browser.newContext();
   const learner = await context.newPage();
   await signIn(learner, LEARNER);
-  await gotoHydrated(learner, MODULE);
+  await gotoReady(learner, MODULE);
   await expect(learner.locator(".prose")).toContainText(marker);
   // Learners cannot open the editor.
-  await gotoHydrated(learner, EDITOR);
+  await gotoReady(learner, EDITOR);
   await expect(learner.getByRole("alert")).toContainText("You do not have access to this page");
   await context.close();
 });
@@ -97,7 +97,7 @@ test("leaving the editor with unsaved work asks first, and the draft is offered 
   const editor = "/trainer/modules/intermediate/transfer-syntaxes";
   const marker = `Draft paragraph ${Date.now()}.`;
   await signIn(page, TRAINER);
-  await gotoHydrated(page, editor);
+  await gotoReady(page, editor);
   const source = page.getByLabel("Markdown source");
   const original = await source.inputValue();
   await expect(page.getByText("You have an unsaved draft")).toHaveCount(0);
@@ -119,7 +119,7 @@ test("leaving the editor with unsaved work asks first, and the draft is offered 
   await expect(page).toHaveURL(/\/trainer\/modules$/);
 
   // Back in the editor: the server's text, and the draft on offer.
-  await gotoHydrated(page, editor);
+  await gotoReady(page, editor);
   const offer = page.getByRole("region", { name: "You have an unsaved draft of this module" });
   await expect(offer).toBeVisible();
   await expect(source).toHaveValue(original);
@@ -137,14 +137,14 @@ test("leaving the editor with unsaved work asks first, and the draft is offered 
   await expect.poll(() => page.isClosed()).toBe(true);
 
   const again = await context.newPage();
-  await gotoHydrated(again, editor);
+  await gotoReady(again, editor);
   const offered = again.getByRole("region", { name: "You have an unsaved draft of this module" });
   await expect(offered).toBeVisible();
   // Discarding removes it for good.
   await offered.getByRole("button", { name: "Discard the draft" }).click();
   await expect(offered).toHaveCount(0);
   await expect(again.getByLabel("Markdown source")).toHaveValue(original);
-  await gotoHydrated(again, editor);
+  await gotoReady(again, editor);
   await expect(again.getByText("You have an unsaved draft")).toHaveCount(0);
   expect(await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("pacs-editor-draft:")))).toEqual([]);
 });

@@ -1,11 +1,11 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
 test("the DICOM lab: the byte dump and the tree select together", async ({ page }) => {
-  await gotoHydrated(page, "/dicom");
+  await gotoReady(page, "/dicom");
   const explorer = page.locator("#lab-dicom");
   await expect(explorer).toBeVisible();
   // Click the Patient ID row in the tree: its bytes are selected in the dump.
@@ -33,7 +33,7 @@ test("the DICOM lab: the byte dump and the tree select together", async ({ page 
 });
 
 test("the DICOM explorer works by keyboard", async ({ page }) => {
-  await gotoHydrated(page, "/dicom");
+  await gotoReady(page, "/dicom");
   const explorer = page.locator("#lab-dicom");
   const first = explorer.locator(".dcm-row").first();
   await first.focus();
@@ -55,7 +55,7 @@ test("the DICOM explorer works by keyboard", async ({ page }) => {
 });
 
 test("synthetic files download as DICOM", async ({ page, request }) => {
-  await gotoHydrated(page, "/dicom");
+  await gotoReady(page, "/dicom");
   const link = page.getByRole("link", { name: /Download MR-/ });
   const href = (await link.getAttribute("href"))!;
   const res = await request.get(href);
@@ -71,7 +71,7 @@ test("explain my file: read in the browser, never uploaded; truncation gives the
   const file = Buffer.from(await (await request.get("/dicom/files/CT/11/0")).body());
   const requests: { url: string; size: number }[] = [];
   page.on("request", (r) => requests.push({ url: r.url(), size: r.postDataBuffer()?.length ?? 0 }));
-  await gotoHydrated(page, "/dicom/explain");
+  await gotoReady(page, "/dicom/explain");
   const before = requests.length;
 
   await page.getByLabel("Choose a DICOM file").setInputFiles({ name: "ct.dcm", mimeType: "application/dicom", buffer: file });
@@ -117,7 +117,7 @@ test("explain my file: a 100 MB file is read and the page stays responsive", asy
   const big = path.join(os.tmpdir(), `pacs-big-${process.pid}.dcm`);
   fs.writeFileSync(big, Buffer.concat([file.subarray(0, at), header, Buffer.alloc(size)]));
   try {
-    await gotoHydrated(page, "/dicom/explain");
+    await gotoReady(page, "/dicom/explain");
     await page.getByLabel("Choose a DICOM file").setInputFiles(big);
     const explorer = page.locator("#explain-dicom");
     await expect(explorer).toBeVisible({ timeout: 30_000 });

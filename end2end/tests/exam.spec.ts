@@ -2,7 +2,7 @@ import { test, expect, Page, Locator } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { gotoHydrated, hydrated } from "./helpers";
+import { gotoReady, ready } from "./helpers";
 
 // The test server runs the short exams of end2end/fixtures/exams/ (copied
 // over content/exams/ by scripts/test): Foundation has 6 questions in 20
@@ -41,7 +41,7 @@ function uniqueEmail(tag: string) {
 }
 
 async function signUp(page: Page, name: string) {
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByLabel("Full name").fill(name);
   await page.getByLabel("Email address").fill(uniqueEmail("candidate"));
   await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -116,13 +116,13 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
     }
   });
 
-  await gotoHydrated(page, "/exams");
+  await gotoReady(page, "/exams");
   const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
   await expect(card).toContainText("6");
   await tabTo(page, card.getByRole("button", { name: "Start the exam" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
-  await hydrated(page);
+  await ready(page);
   const attemptUrl = page.url().split("?")[0];
   await axe(page);
 
@@ -140,7 +140,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
       const before = await timerSeconds(page);
       await page.waitForTimeout(1500);
       await page.reload();
-      await hydrated(page);
+      await ready(page);
       await expect(page.getByRole("heading", { name: "Question 3 of 6" })).toBeVisible();
       const options = page.locator(".exam-option input");
       for (const p of keyPositions) await expect(options.nth(p)).toBeChecked();
@@ -174,7 +174,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await page.keyboard.press("Enter");
 
   await expect(page).toHaveURL(/\/exams\/results\/\d+/);
-  await hydrated(page);
+  await ready(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Result: Passed");
   await expect(page.locator(".result-score")).toContainText("100%");
   await expect(page.locator(".result-summary")).toContainText("You submitted it");
@@ -203,7 +203,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await tabTo(page, page.getByRole("link", { name: "Your certificate" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/certificates\/PA-/);
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator(".certificate-name")).toHaveText("Kim Keyboard");
   await expect(page.locator(".certificate")).toContainText("Foundation exam with a score of 100%");
   await axe(page);
@@ -214,7 +214,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await expect(page.locator(".certificate-address")).toHaveText(`${origin}/verify?code=${code}`);
 
   await page.context().clearCookies();
-  await gotoHydrated(page, "/verify");
+  await gotoReady(page, "/verify");
   await tabTo(page, page.getByLabel("Verification code"));
   // Typed as people type it: lower case, no dashes.
   await page.keyboard.type(code.replace(/-/g, "").toLowerCase());
@@ -225,7 +225,7 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await expect(facts).toContainText("PACS Academy Foundation exam");
   await expect(facts).toContainText("Passed, 100%");
   await axe(page);
-  await gotoHydrated(page, "/verify?code=PA-AAAA-AAAA-AAAA");
+  await gotoReady(page, "/verify?code=PA-AAAA-AAAA-AAAA");
   await expect(page.getByRole("heading", { name: "No certificate has this code" })).toBeVisible();
 
   // Signed out, the attempt itself is not shown to anyone.
@@ -236,10 +236,10 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
 test("a failed save is shown, retried, and saved without losing the choice", async ({ page }) => {
   const questions = bank("foundation");
   await signUp(page, "Olu Offline");
-  await gotoHydrated(page, "/exams");
+  await gotoReady(page, "/exams");
   await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
-  await hydrated(page);
+  await ready(page);
   // The network drops: every save fails until it comes back.
   let failures = 0;
   await page.route("**/api/exam/save", (route) => {
@@ -256,16 +256,16 @@ test("a failed save is shown, retried, and saved without losing the choice", asy
   await expect(page.locator(".exam-save-banner")).toBeEmpty();
   // The server has it: a fresh load shows it chosen.
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator(".exam-option input").nth(keyPositions[0])).toBeChecked();
 });
 
 test("a choice made before the page is interactive is kept, saved, and still there after a reload", async ({ page }) => {
   await signUp(page, "Pat Prehydration");
-  await gotoHydrated(page, "/exams");
+  await gotoReady(page, "/exams");
   await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
-  await hydrated(page);
+  await ready(page);
   const attemptUrl = page.url().split("?")[0];
   // The first answer is saved as usual; the candidate then changes it in
   // the window where the page shows but its code has not arrived.
@@ -290,14 +290,14 @@ test("a choice made before the page is interactive is kept, saved, and still the
   await page.locator(".exam-option label").nth(1).click();
   await expect(options.nth(1)).toBeChecked();
   release();
-  await hydrated(page);
+  await ready(page);
   await expect(options.nth(1)).toBeChecked();
   await expect(options.nth(0)).toBeChecked({ checked: !single });
   await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
   await page.unroute("**/pkg/*.wasm");
 
   await page.reload();
-  await hydrated(page);
+  await ready(page);
   await expect(options.nth(1)).toBeChecked();
   await expect(options.nth(0)).toBeChecked({ checked: !single });
 });
@@ -305,10 +305,10 @@ test("a choice made before the page is interactive is kept, saved, and still the
 test("a one-minute exam runs out and is submitted without the candidate", async ({ page }) => {
   test.setTimeout(150_000);
   await signUp(page, "Tam Timer");
-  await gotoHydrated(page, "/exams");
+  await gotoReady(page, "/exams");
   await page.locator(".exam-card").filter({ hasText: "Intermediate exam" }).getByRole("button", { name: "Start the exam" }).click();
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
-  await hydrated(page);
+  await ready(page);
   const timer = page.getByRole("timer");
   await expect(timer).toHaveAttribute("aria-label", /Time left: (1 minute|\d+ seconds)/);
   expect(await timerSeconds(page)).toBeLessThanOrEqual(60);
@@ -318,7 +318,7 @@ test("a one-minute exam runs out and is submitted without the candidate", async 
   await expect(page.locator(".exam-save-state")).toHaveText("Saved.");
   // No further action: the page submits when the server's time is up.
   await expect(page).toHaveURL(/\/exams\/results\/\d+/, { timeout: 90_000 });
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator(".result-summary")).toContainText("submitted automatically when the time ran out");
   await expect(page.locator(".review-item")).toHaveCount(10);
   await expect(page.locator(".review-item h3").filter({ hasText: "Not answered" })).toHaveCount(9);

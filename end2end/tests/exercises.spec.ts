@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { gotoHydrated, hydrated } from "./helpers";
+import { gotoReady, ready } from "./helpers";
 
 type PartInfo = { name: string; type: "text" | "choice" | "multiple" };
 
@@ -86,7 +86,7 @@ for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
   for (const difficulty of ["foundation", "intermediate"]) {
     test(`${kind} (${difficulty}): answered wrong, then right`, async ({ page }) => {
       const path = `/exercises/${kind}/${difficulty}/1234`;
-      await gotoHydrated(page, path);
+      await gotoReady(page, path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       const form = await parts(page);
       expect(form.length).toBeGreaterThan(0);
@@ -149,14 +149,14 @@ for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
 
       // The same address gives the same exercise.
       const prompt = await page.locator(".exercise-prompt").textContent();
-      await gotoHydrated(page, path);
+      await gotoReady(page, path);
       await expect(page.locator(".exercise-prompt")).toHaveText(prompt!);
     });
   }
 }
 
 test("the exercise list links every kind at both levels", async ({ page }) => {
-  await gotoHydrated(page, "/exercises");
+  await gotoReady(page, "/exercises");
   for (const kind of [...HL7_KINDS, ...DICOM_KINDS]) {
     await expect(page.locator(`a[href^="/exercises/${kind}/foundation/"]`)).toHaveCount(1);
     await expect(page.locator(`a[href^="/exercises/${kind}/intermediate/"]`)).toHaveCount(1);
@@ -167,7 +167,7 @@ test("the exercise list links every kind at both levels", async ({ page }) => {
 });
 
 test("locating a field: clicking the message fills the answer", async ({ page }) => {
-  await gotoHydrated(page, "/exercises/hl7-locate-field/foundation/77");
+  await gotoReady(page, "/exercises/hl7-locate-field/foundation/77");
   const part = page.locator('#exercise-material [data-path="PID-5"]');
   await part.click({ position: { x: 1, y: 1 } });
   await expect(page.locator(".path-input")).toHaveValue(/^PID-5/);
@@ -176,7 +176,7 @@ test("locating a field: clicking the message fills the answer", async ({ page })
 test("anonymous attempts are graded but not recorded; an unknown kind is a 404", async ({ page }) => {
   const res = await page.goto("/exercises/no-such-kind/foundation/1");
   expect(res!.status()).toBe(404);
-  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/5");
+  await gotoReady(page, "/exercises/hl7-read-value/foundation/5");
   await page.locator("#answer-answer").fill("nothing");
   await check(page);
   await expect(page.locator(".feedback")).toContainText("sign in");
@@ -184,7 +184,7 @@ test("anonymous attempts are graded but not recorded; an unknown kind is a 404",
 
 test("wrong-answer feedback states the answer once and shows code as code, not backticks", async ({ page }) => {
   // Read a value, seed 5: the explanation counts delimiters, written as `|`.
-  await gotoHydrated(page, "/exercises/hl7-read-value/foundation/5");
+  await gotoReady(page, "/exercises/hl7-read-value/foundation/5");
   await page.locator("#answer-answer").fill("nothing");
   await check(page);
   const feedback = page.locator(".feedback");
@@ -225,7 +225,7 @@ test("without the page's script, an answer is checked on the server and shown wi
 });
 
 test("an answer typed before the page hydrates is kept, checked and recorded", async ({ page }) => {
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByLabel("Full name").fill("Early Eve");
   await page.getByLabel("Email address").fill(`early-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`);
   await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -240,7 +240,7 @@ test("an answer typed before the page hydrates is kept, checked and recorded", a
   expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(false);
   await page.locator("#answer-answer").fill("typed early");
   release();
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator("#answer-answer")).toHaveValue("typed early");
   await page.getByRole("button", { name: "Check my answer" }).click();
   await expect(page.locator("#feedback-title")).toHaveText("Not quite");
@@ -257,13 +257,13 @@ test("an answer typed before the page hydrates is kept, checked and recorded", a
   await expect(page.locator("#feedback-title")).toHaveText("Not quite");
   await expect(page.locator(".feedback")).not.toContainText("sign in");
   release2();
-  await hydrated(page);
+  await ready(page);
   await expect(page.locator("#feedback-title")).toHaveText("Not quite");
   await expect(page.locator("#answer-answer")).toHaveValue("sent early");
   await page.unroute("**/pkg/*.wasm");
 
   // Both attempts are on the learner's record.
-  await gotoHydrated(page, "/dashboard");
+  await gotoReady(page, "/dashboard");
   const row = page.getByRole("region", { name: "Accuracy by topic" }).getByRole("row", { name: /HL7 message structure/ });
   await expect(row.getByRole("cell")).toHaveText(["Foundation", "HL7 message structure", "2", "0%"]);
 });

@@ -15,13 +15,17 @@ function watch(page: Page) {
   page.on("requestfailed", (r) => problems.get(page)!.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
 }
 
-/** Waits until the WASM bundle has hydrated the page. */
-export async function hydrated(page: Page) {
+/**
+ * Waits until the page's script is running: the application has hydrated,
+ * or on a reading page (home, courses, modules, not found) the small reader
+ * has started.
+ */
+export async function ready(page: Page) {
   watch(page);
   try {
-    await page.waitForFunction(() => (window as any).__pacsHydrated === true, null, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as any).__pacsReady === true, null, { timeout: 15_000 });
   } catch (e) {
-    throw new Error(`page ${page.url()} did not hydrate; browser said:\n${problems.get(page)!.join("\n")}\n${e}`);
+    throw new Error(`page ${page.url()} did not start its script; browser said:\n${problems.get(page)!.join("\n")}\n${e}`);
   }
   // The policy admits no inline script without the response's nonce: a
   // script it blocked would show here, on every page a test hydrates.
@@ -29,10 +33,11 @@ export async function hydrated(page: Page) {
   if (blocked.length > 0) throw new Error(`page ${page.url()} broke its CSP:\n${blocked.join("\n")}`);
 }
 
-export async function gotoHydrated(page: Page, path: string) {
+/** Opens `path` and waits for its script (see `ready`). */
+export async function gotoReady(page: Page, path: string) {
   watch(page);
   const response = await page.goto(path);
-  await hydrated(page);
+  await ready(page);
   return response;
 }
 

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 
 /** Presses a key until the focused explorer part has `path` (or gives up). */
 async function arrowTo(page: Page, path: string, key = "ArrowDown", max = 400) {
@@ -12,7 +12,7 @@ async function arrowTo(page: Page, path: string, key = "ArrowDown", max = 400) {
 }
 
 test("the explorer names PID-5 on hover", async ({ page }) => {
-  await gotoHydrated(page, "/hl7");
+  await gotoReady(page, "/hl7");
   const explorer = page.locator("#lab-example");
   const details = explorer.locator(".explorer-details");
   await expect(details).toContainText("Select a part");
@@ -29,7 +29,7 @@ test("the explorer names PID-5 on hover", async ({ page }) => {
 });
 
 test("the explorer works by keyboard: Tab in, arrows to PID-5, names it, Enter selects", async ({ page }) => {
-  await gotoHydrated(page, "/hl7");
+  await gotoReady(page, "/hl7");
   const explorer = page.locator("#lab-example");
   await explorer.getByLabel("Hide names").focus();
   await page.keyboard.press("Tab");
@@ -55,7 +55,7 @@ test("the explorer works by keyboard: Tab in, arrows to PID-5, names it, Enter s
 });
 
 test("hide names keeps paths and values but hides names", async ({ page }) => {
-  await gotoHydrated(page, "/hl7");
+  await gotoReady(page, "/hl7");
   const explorer = page.locator("#lab-example");
   await explorer.getByLabel("Hide names").check();
   const pid5 = explorer.locator('[data-path="PID-5"]');
@@ -68,7 +68,7 @@ test("hide names keeps paths and values but hides names", async ({ page }) => {
 });
 
 test("module hl7 blocks are explorers", async ({ page }) => {
-  await gotoHydrated(page, "/foundation/hl7-message-structure");
+  await gotoReady(page, "/foundation/hl7-message-structure");
   const block = page.locator(".prose .hl7-explorer").first();
   await expect(block).toBeVisible();
   await block.locator('[data-path="MSH-9"]').first().hover({ position: { x: 2, y: 2 } });
@@ -84,7 +84,7 @@ test("explain my message: parsed in the browser, never sent to the server", asyn
   });
   const seen: string[] = [];
   page.on("request", (r) => seen.push(r.url()));
-  await gotoHydrated(page, "/hl7/explain");
+  await gotoReady(page, "/hl7/explain");
   const before = seen.length;
   const message = [
     "MSH|^~\\&|PAS|RZZ1|RIS|RZZ1|20250314091500||ADT^A01^ADT_A01|MSG7|P|2.5.1",
@@ -109,7 +109,7 @@ test("explain my message: parsed in the browser, never sent to the server", asyn
 });
 
 test("explain my message: malformed input gets line, column and what was expected", async ({ page }) => {
-  await gotoHydrated(page, "/hl7/explain");
+  await gotoReady(page, "/hl7/explain");
   await page.getByLabel("HL7 v2 message").fill("PID|1||123\nPV1|1|I");
   const alert = page.getByRole("alert");
   await expect(alert).toContainText("Line 1, column 1");
@@ -151,7 +151,7 @@ async function lowestContrast(page: Page, selector: string) {
 for (const scheme of ["light", "dark"] as const) {
   test(`the selected part stays readable while its segment has focus (${scheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
-    await gotoHydrated(page, "/hl7");
+    await gotoReady(page, "/hl7");
     const explorer = page.locator("#lab-example");
     await explorer.getByLabel("Hide names").focus();
     await page.keyboard.press("Tab");

@@ -1,10 +1,10 @@
-import { test, expect } from "@playwright/test";
-import { gotoHydrated, hydrated, moduleLinks } from "./helpers";
+import { test, expect, Page } from "@playwright/test";
+import { gotoReady, ready, moduleLinks } from "./helpers";
 import * as fs from "fs";
 import * as path from "path";
 
 test("home → Foundation → first module → next module, routed in the browser", async ({ page }) => {
-  await gotoHydrated(page, "/");
+  await gotoReady(page, "/");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("language your imaging systems speak");
   // The home page says what the site offers beyond the courses, each with its link.
   const offer = page.getByRole("region", { name: "More than reading" });
@@ -50,9 +50,78 @@ test("home → Foundation → first module → next module, routed in the browse
   await expect(page).toHaveTitle(`${nextTitle} · PACS Academy`);
 });
 
+/** Everything one load of `path` transfers, compressed as sent, with the cache off. */
+async function coldLoad(page: Page, path: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  const urls: string[] = [];
+  let bytes = 0;
+  cdp.on("Network.responseReceived", (e: any) => urls.push(new URL(e.response.url).pathname));
+  cdp.on("Network.loadingFinished", (e: any) => (bytes += e.encodedDataLength));
+  await gotoReady(page, path);
+  await page.waitForLoadState("networkidle");
+  await cdp.detach();
+  return { urls, kb: Math.round(bytes / 1024) };
+}
+
+test("a reading page loads the small reader, no lab or exam code, within 350 KB", async ({ page }) => {
+  for (const path of ["/", "/foundation", "/foundation/hl7-message-structure", "/intermediate/no-such-module"]) {
+    const { urls, kb } = await coldLoad(page, path);
+    test.info().annotations.push({ type: "measured", description: `${path}: ${kb} KB on a cold cache` });
+    expect(urls.some((u) => /^\/pkg\/reader\.[\w-]+\.wasm$/.test(u)), `${path} loads the reader: ${urls}`).toBe(true);
+    expect(urls.filter((u) => u.startsWith("/pkg/pacs-academy") && !u.endsWith(".css")), `${path}: ${urls}`).toEqual([]);
+    expect(kb, `${path} transferred ${kb} KB`).toBeLessThanOrEqual(350);
+    expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(false);
+  }
+  // The explorers in a module body work with the reader alone.
+  await page.goto("/foundation/hl7-message-structure");
+  await page.waitForFunction(() => (window as any).__pacsReady === true);
+  const block = page.locator(".prose .hl7-explorer").first();
+  await block.locator('[data-path="MSH-9"]').first().hover({ position: { x: 2, y: 2 } });
+  await expect(block.locator(".explorer-details")).toContainText("Message Type");
+});
+
+test("a lab page loads the application and works", async ({ page }) => {
+  const { urls, kb } = await coldLoad(page, "/hl7");
+  test.info().annotations.push({ type: "measured", description: `/hl7: ${kb} KB on a cold cache` });
+  expect(urls.some((u) => /^\/pkg\/pacs-academy\.[\w-]+\.wasm$/.test(u)), `${urls}`).toBe(true);
+  expect(await page.evaluate(() => (window as any).__pacsHydrated === true)).toBe(true);
+  const explorer = page.locator("#lab-example");
+  await explorer.locator('[data-path="PID-8"]').hover();
+  await expect(explorer.locator(".explorer-details")).toContainText("Administrative Sex");
+});
+
+test("Back and Forward between reading pages swap them in place and keep the scroll position", async ({ page }) => {
+  const [first, second] = await moduleLinks(page, "foundation");
+  await gotoReady(page, first.href);
+  await page.evaluate(() => ((window as any).__stillSamePage = true));
+  await page.mouse.wheel(0, 900);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(400);
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await page.getByRole("link", { name: /Next module/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(second.title);
+  await expect(page).toHaveURL(new RegExp(`${second.href}$`));
+  await expect(page).toHaveTitle(`${second.title} · PACS Academy`);
+  // Focus starts on the new page's main content, at the top.
+  await expect(page.locator("main")).toBeFocused();
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(first.title);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
+  await page.goForward();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(second.title);
+  expect(await page.evaluate(() => (window as any).__stillSamePage)).toBe(true);
+  // A link to a lab is an ordinary page load into the application.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "HL7 lab" }).click();
+  await expect(page).toHaveURL(/\/hl7$/);
+  await page.waitForFunction(() => (window as any).__pacsHydrated === true);
+  expect(await page.evaluate(() => (window as any).__stillSamePage)).toBeUndefined();
+});
+
 test("every table-of-contents link points at a heading on the page, and jumps to it", async ({ page }) => {
   const [, second] = await moduleLinks(page, "foundation");
-  await gotoHydrated(page, second.href);
+  await gotoReady(page, second.href);
   const toc = page.getByRole("navigation", { name: "On this page" });
   const hrefs = await toc.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
   expect(hrefs.length).toBeGreaterThan(4);
@@ -69,7 +138,7 @@ test("every table-of-contents link points at a heading on the page, and jumps to
 
 test("module pages render tables, footnotes, code blocks and self-check answers", async ({ page }) => {
   const modules = await moduleLinks(page, "foundation");
-  await gotoHydrated(page, modules[1].href); // HL7 message structure
+  await gotoReady(page, modules[1].href); // HL7 message structure
   const prose = page.locator(".prose");
   await expect(prose.locator(".table-wrap table").first()).toBeVisible();
   await expect(prose.locator("figure.code-hl7 figcaption").first()).toHaveText("HL7 v2 message");
@@ -93,7 +162,7 @@ test("unknown pages answer 404 with a helpful page", async ({ page }) => {
 });
 
 test("keyboard: the skip link is first and moves focus to the main content", async ({ page }) => {
-  await gotoHydrated(page, "/foundation");
+  await gotoReady(page, "/foundation");
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to main content" });
   await expect(skip).toBeFocused();
@@ -107,7 +176,7 @@ test("keyboard: the skip link is first and moves focus to the main content", asy
 });
 
 test("keyboard: a learner can reach and open a module with Tab and Enter", async ({ page }) => {
-  await gotoHydrated(page, "/foundation");
+  await gotoReady(page, "/foundation");
   const first = page.locator(".module-list h2 a").first();
   const title = (await first.textContent())!.trim();
   for (let i = 0; i < 30; i++) {
@@ -179,7 +248,7 @@ test("responses carry security and caching headers", async ({ request, page }) =
 
 test("the print stylesheet hides site chrome and keeps the lesson", async ({ page }) => {
   const [first] = await moduleLinks(page, "foundation");
-  await gotoHydrated(page, first.href);
+  await gotoReady(page, first.href);
   await page.emulateMedia({ media: "print" });
   await expect(page.locator(".site-header")).toBeHidden();
   await expect(page.locator(".toc")).toBeHidden();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated, moduleLinks } from "./helpers";
+import { gotoReady, moduleLinks } from "./helpers";
 
 test("at 360 px nothing scrolls sideways and the contents come before the lesson", async ({ page }) => {
   const modules = [...(await moduleLinks(page, "foundation")), ...(await moduleLinks(page, "intermediate"))];
@@ -8,7 +8,7 @@ test("at 360 px nothing scrolls sideways and the contents come before the lesson
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
-  await gotoHydrated(page, modules[0].href);
+  await gotoReady(page, modules[0].href);
   const tocTop = await page.locator(".toc").evaluate((el) => el.getBoundingClientRect().top);
   const proseTop = await page.locator(".prose").evaluate((el) => el.getBoundingClientRect().top);
   expect(tocTop).toBeLessThan(proseTop);
@@ -24,7 +24,7 @@ test("at 360 px the labs and every exercise keep wide content in its own scrolli
   const paths = ["/hl7", "/dicom", "/hl7/explain", "/dicom/explain", "/exercises", "/exams", "/verify"];
   for (const kind of kinds) for (const level of ["foundation", "intermediate"]) paths.push(`/exercises/${kind}/${level}/7`);
   for (const path of paths) {
-    await gotoHydrated(page, path);
+    await gotoReady(page, path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
   }

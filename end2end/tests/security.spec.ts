@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 
 // Accounts seeded by scripts/test. The server runs on a temporary copy of
 // content/, and this test puts the module back as it found it.
@@ -10,7 +10,7 @@ const MODULE = "/intermediate/dicomweb";
 const HOSTILE = `DICOMweb</title><script>alert("title")</script><img src=x onerror=alert("img")>`;
 
 async function signIn(page: import("@playwright/test").Page, who: { email: string; password: string }) {
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -21,7 +21,7 @@ test("a trainer's hostile module title is shown as text to an administrator and 
   test.setTimeout(60_000);
   const trainer = await (await browser.newContext()).newPage();
   await signIn(trainer, TRAINER);
-  await gotoHydrated(trainer, EDITOR);
+  await gotoReady(trainer, EDITOR);
   const source = trainer.getByLabel("Markdown source");
   const original = await source.inputValue();
   const hostile = original.replace(/^title = .*$/m, `title = ${JSON.stringify(HOSTILE)}`);
@@ -39,10 +39,10 @@ test("a trainer's hostile module title is shown as text to an administrator and 
     });
     await signIn(admin, ADMIN);
     // Loaded from the server (the <title> written there) and reached in the app.
-    await gotoHydrated(admin, MODULE);
+    await gotoReady(admin, MODULE);
     await expect(admin.getByRole("heading", { level: 1 })).toHaveText(HOSTILE);
     expect(await admin.title()).toBe(`${HOSTILE} · PACS Academy`);
-    await gotoHydrated(admin, "/intermediate");
+    await gotoReady(admin, "/intermediate");
     await expect(admin.getByRole("link", { name: HOSTILE })).toBeVisible();
     await admin.getByRole("link", { name: HOSTILE }).click();
     await expect(admin).toHaveURL(new RegExp(`${MODULE}$`));
@@ -51,7 +51,7 @@ test("a trainer's hostile module title is shown as text to an administrator and 
     expect(dialogs).toEqual([]);
     await expect(admin.locator("img[src=x]")).toHaveCount(0);
   } finally {
-    await gotoHydrated(trainer, EDITOR);
+    await gotoReady(trainer, EDITOR);
     await trainer.getByLabel("Markdown source").fill(original);
     await trainer.getByRole("button", { name: "Save", exact: true }).click();
     await expect(trainer.locator(".editor-status")).toContainText("Saved");

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "fs";
-import { gotoHydrated } from "./helpers";
+import { gotoReady } from "./helpers";
 
 // Accounts seeded by scripts/test (and /work/notes/e2e-helper.sh).
 const TRAINER = { email: "trainer@northgate.test", password: "harbour walks at dawn" };
@@ -15,7 +15,7 @@ function uniqueEmail(tag: string) {
 }
 
 async function signUp(page: Page, name: string, email: string) {
-  await gotoHydrated(page, "/signup");
+  await gotoReady(page, "/signup");
   await page.getByLabel("Full name").fill(name);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
@@ -25,7 +25,7 @@ async function signUp(page: Page, name: string, email: string) {
 }
 
 async function signIn(page: Page, email: string, password: string) {
-  await gotoHydrated(page, "/signin");
+  await gotoReady(page, "/signin");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -43,7 +43,7 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   await signIn(page, TRAINER.email, TRAINER.password);
   await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Cohorts" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your cohorts");
-  await gotoHydrated(page, "/trainer");
+  await gotoReady(page, "/trainer");
   const report = page.getByRole("table", { name: /Results by organisation, all time/ });
   await expect(report.getByRole("rowheader", { name: "Northgate Hospitals NHS Trust" })).toBeVisible();
   await expect(report).not.toContainText("Southmoor");
@@ -117,11 +117,11 @@ test("a trainer opens the cohort report, downloads it, drills down to a learner 
   );
   await expect(page.locator(".extra-time", { hasText: "Foundation exam" })).toContainText("At present: 45 minutes");
   // It is stored: a fresh load shows it.
-  await gotoHydrated(page, page.url());
+  await gotoReady(page, page.url());
   await expect(page.getByLabel("Extra minutes for the Foundation exam")).toHaveValue("45");
 
   // Item analysis names its method.
-  await gotoHydrated(page, "/trainer/items");
+  await gotoReady(page, "/trainer/items");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Item analysis");
   await expect(page.locator(".method-name")).toContainText("Upper-minus-lower 27%");
   await expect(page.getByRole("table", { name: /Questions of the PACS Academy Foundation exam/ })).toBeVisible();
@@ -147,6 +147,6 @@ test("another organisation's learner and CSV are refused to a trainer", async ({
     expect(res.status(), path).toBe(403);
     expect(await res.text()).toBe("You do not follow this organisation.");
   }
-  await gotoHydrated(page, "/trainer/organisations/2");
+  await gotoReady(page, "/trainer/organisations/2");
   await expect(page.getByRole("alert")).toContainText("You do not follow this organisation.");
 });

@@ -63,23 +63,99 @@ use trainer_learner::TrainerLearnerPage;
 use trainer_organisation::TrainerOrganisationPage;
 
 /// The HTML document around the app, rendered on the server.
+///
+/// A reading page (see [`is_reading_path`]) loads the small reader script
+/// instead of the application bundle when the build made one; every other
+/// page hydrates the application.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let reader = reader_for_this_page();
+    let page_kind = reader.as_ref().map(|_| "reading");
     view! {
         <!DOCTYPE html>
-        <html lang="en-GB">
+        <html lang="en-GB" data-page=page_kind>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {match reader {
+                    Some(bundle) => view! { <ReaderScripts bundle/> }.into_any(),
+                    None => view! { <HydrationScripts options/> }.into_any(),
+                }}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The first path segments of the pages that need the application bundle:
+/// forms with live validation, the labs, exercises, the exam, and the
+/// trainer and admin workspaces. Every other path is a reading page (home,
+/// the courses, the modules, and "page not found").
+const APP_SECTIONS: &[&str] = &[
+    "signin",
+    "signup",
+    "dashboard",
+    "account",
+    "trainer",
+    "admin",
+    "hl7",
+    "dicom",
+    "exams",
+    "certificates",
+    "verify",
+    "exercises",
+    "api",
+    "pkg",
+];
+
+/// Whether `path` is a reading page: plain HTML with the reader script, not
+/// the application. The server decides what a page loads with this rule and
+/// the reader follows links with it.
+pub fn is_reading_path(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    !APP_SECTIONS.contains(&first)
+}
+
+/// The reader's two files under `/pkg`, as the build named them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReaderBundle {
+    pub js: String,
+    pub wasm: String,
+}
+
+#[cfg(feature = "ssr")]
+fn reader_for_this_page() -> Option<ReaderBundle> {
+    let state = use_context::<crate::server::AppState>()?;
+    let parts = use_context::<axum::http::request::Parts>()?;
+    if !is_reading_path(parts.uri.path()) {
+        return None;
+    }
+    state.reader.as_deref().cloned()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn reader_for_this_page() -> Option<ReaderBundle> {
+    None
+}
+
+/// Loads the reader: preloads both files, then one module script (admitted
+/// by the response's nonce, or by its hash on a kept page) starts it.
+#[component]
+fn ReaderScripts(bundle: ReaderBundle) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let start = format!(
+        "import init, {{ read }} from '{}';\ninit({{ module_or_path: '{}' }}).then(() => read());",
+        bundle.js, bundle.wasm
+    );
+    view! {
+        <link rel="modulepreload" href=bundle.js.clone() nonce=nonce.clone()/>
+        <link rel="preload" href=bundle.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce inner_html=start></script>
     }
 }
 
@@ -239,5 +315,51 @@ fn SiteFooter() -> impl IntoView {
                 </p>
             </div>
         </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_reading_path;
+
+    #[test]
+    fn reading_pages_are_home_the_courses_the_modules_and_not_found() {
+        for path in [
+            "/",
+            "",
+            "/foundation",
+            "/intermediate/",
+            "/foundation/imaging-landscape",
+            "/advanced",
+            "/a/b/c",
+            "/signing-off",
+        ] {
+            assert!(is_reading_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_page_with_forms_or_labs_loads_the_application() {
+        for path in [
+            "/signin",
+            "/signup",
+            "/dashboard",
+            "/account",
+            "/trainer",
+            "/trainer/modules/foundation/imaging-landscape",
+            "/admin",
+            "/hl7",
+            "/hl7/explain",
+            "/dicom/explain",
+            "/exams",
+            "/exams/attempts/3",
+            "/certificates/PA-AAAA",
+            "/verify",
+            "/exercises/hl7-read-value/foundation/5",
+            "/api/get_module",
+            "/pkg/app.js",
+        ] {
+            assert!(!is_reading_path(path), "{path}");
+        }
     }
 }

@@ -14,7 +14,7 @@
 //! - [`explain_hl7`]: the same information as rows, for a field-by-field
 //!   table and for `pacs-academy hl7 explain`.
 
-#[cfg(feature = "hydrate")]
+#[cfg(any(feature = "hydrate", feature = "reader"))]
 pub mod behaviour;
 pub mod dicom;
 pub mod hl7;

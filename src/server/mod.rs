@@ -49,6 +49,9 @@ pub struct AppState {
     pub hashing: Arc<auth::HashGate>,
     /// Finished reading pages for signed-out visitors (see [`page_cache`]).
     pub pages: Arc<page_cache::PageCache>,
+    /// The reading pages' script, if the build made it (`scripts/build-reader`);
+    /// without it every page loads the application bundle.
+    pub reader: Option<Arc<crate::app::ReaderBundle>>,
 }
 
 /// The question bank and the exam definitions of the content folder.
@@ -86,7 +89,6 @@ impl AppState {
         secure_cookies: bool,
     ) -> AppState {
         AppState {
-            leptos_options,
             content: Arc::new(ContentStore::new(content_dir)),
             repo,
             exams: Arc::new(ExamContent::load(content_dir)),
@@ -94,6 +96,8 @@ impl AppState {
             clock: db::now,
             hashing: Arc::new(auth::HashGate::for_this_machine()),
             pages: Arc::new(page_cache::PageCache::default()),
+            reader: find_reader(&leptos_options).map(Arc::new),
+            leptos_options,
         }
     }
 
@@ -344,6 +348,34 @@ pub fn content_security_policy_with(scripts: &str) -> String {
          font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     )
+}
+
+/// The reader's files in the site's package folder: `reader.<hash>.js` and
+/// `reader.<hash>.wasm`, as `scripts/build-reader` names them. `None` when
+/// either is missing (a development build) or a name is not plain.
+pub fn find_reader(options: &LeptosOptions) -> Option<crate::app::ReaderBundle> {
+    let pkg = options.site_pkg_dir.to_string();
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(&pkg);
+    let mut js = None;
+    let mut wasm = None;
+    for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let plain = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !plain || !name.starts_with("reader.") {
+            continue;
+        }
+        if name.ends_with(".js") {
+            js = Some(format!("/{pkg}/{name}"));
+        } else if name.ends_with(".wasm") {
+            wasm = Some(format!("/{pkg}/{name}"));
+        }
+    }
+    Some(crate::app::ReaderBundle {
+        js: js?,
+        wasm: wasm?,
+    })
 }
 
 /// For a rendered page: the policy that admits the scripts carrying this
