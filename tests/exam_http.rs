@@ -589,8 +589,44 @@ async fn my_data_download_lists_exam_attempts_and_certificates_but_no_keys() {
     for q in questions.iter().chain(&failed_questions) {
         assert!(!body.contains(&marker(&q.explanation_md)), "{}", q.id);
     }
+    // The printed certificate carries the same address as a QR code, and an
+    // independent decoder (rqrr) reads it back from the SVG as served.
+    let (status, page) = w.get("ann", &format!("/certificates/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        read_qr(&page).as_deref(),
+        Some(format!("http://localhost/verify?code={code}").as_str())
+    );
     // Ben's download has none of Ann's attempts.
     let (_, ben) = w.get("ben", "/account/export.json").await;
     let ben: serde_json::Value = serde_json::from_str(&ben).unwrap();
     assert_eq!(ben["exam_attempts"].as_array().unwrap().len(), 0);
+}
+
+/// Decodes the QR code in the page's `<svg class="qr">`: its dark modules
+/// are drawn as `M{x} {y}h4v4…` squares, painted onto a greyscale image.
+fn read_qr(page: &str) -> Option<String> {
+    let svg = &page[page.find("class=\"qr\"")?..];
+    let size: usize = {
+        let w = &svg[svg.find("width=\"")? + 7..];
+        w[..w.find('"')?].parse().ok()?
+    };
+    let d = &svg[svg.find(" d=\"")? + 4..];
+    let d = &d[..d.find('"')?];
+    let mut image = vec![255u8; size * size];
+    for square in d.split('M').filter(|s| !s.is_empty()) {
+        let corner = square.split('h').next()?;
+        let (x, y) = corner.split_once(' ')?;
+        let (x, y): (usize, usize) = (x.parse().ok()?, y.parse().ok()?);
+        for dy in 0..4 {
+            for dx in 0..4 {
+                image[(y + dy) * size + x + dx] = 0;
+            }
+        }
+    }
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| image[y * size + x]);
+    let grids = prepared.detect_grids();
+    let (_, text) = grids.first()?.decode().ok()?;
+    Some(text)
 }

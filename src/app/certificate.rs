@@ -25,18 +25,33 @@ pub async fn verify_code(code: String) -> Result<Option<CertificateView>, AppErr
         .map_err(super::exam::exam_error)
 }
 
-/// The certificate with this code and the full address of its verification
-/// page, to print on it.
+/// A certificate as printed: the full address of its verification page,
+/// and that address as a QR code (SVG made on the server).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Printable {
+    pub cert: CertificateView,
+    pub address: String,
+    pub qr_svg: String,
+}
+
+/// The certificate with this code, ready to print.
 #[server(input = GetUrl, endpoint = "certificates/printable")]
-pub async fn printable_certificate(
-    code: String,
-) -> Result<Option<(CertificateView, String)>, AppError> {
-    use crate::server::auth;
+pub async fn printable_certificate(code: String) -> Result<Option<Printable>, AppError> {
+    use crate::server::{auth, qr};
     let Some(cert) = verify_code(code).await? else {
         return Ok(None);
     };
     let address = format!("{}/verify?code={}", auth::public_origin(), cert.code);
-    Ok(Some((cert, address)))
+    let qr_svg = qr::svg(
+        &address,
+        &format!("QR code of the address to check certificate {}", cert.code),
+    )
+    .unwrap_or_default();
+    Ok(Some(Printable {
+        cert,
+        address,
+        qr_svg,
+    }))
 }
 
 /// `/verify`, with a form, and `/verify?code=…` with the answer.
@@ -119,7 +134,7 @@ pub fn CertificatePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="wrap" role="status">"Loading the certificate…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some((cert, address))) => view! { <Certificate cert address/> }.into_any(),
+                    Ok(Some(printable)) => view! { <Certificate printable/> }.into_any(),
                     Ok(None) => view! { <super::not_found::NotFound/> }.into_any(),
                     Err(e) => view! { <p class="wrap notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
@@ -129,7 +144,12 @@ pub fn CertificatePage() -> impl IntoView {
 }
 
 #[component]
-fn Certificate(cert: CertificateView, address: String) -> impl IntoView {
+fn Certificate(printable: Printable) -> impl IntoView {
+    let Printable {
+        cert,
+        address,
+        qr_svg,
+    } = printable;
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         let _ = window().print();
@@ -152,7 +172,10 @@ fn Certificate(cert: CertificateView, address: String) -> impl IntoView {
                     <br/>
                     "Anyone can check it at "
                     <a class="certificate-address" href=address.clone()>{address.clone()}</a>
+                    {(!qr_svg.is_empty()).then_some(" or by scanning this code:")}
                 </p>
+                // Made on the server from the address alone (src/server/qr.rs).
+                {(!qr_svg.is_empty()).then(|| view! { <div class="certificate-qr" inner_html=qr_svg></div> })}
             </article>
         </div>
     }

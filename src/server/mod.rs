@@ -30,6 +30,7 @@ pub mod db;
 pub mod exam;
 pub mod page_cache;
 pub mod precompress;
+pub mod qr;
 pub mod repo;
 pub mod reports;
 
