@@ -312,9 +312,22 @@ fn place_view(window: &web_sys::Window, document: &Document, href: &str, step: S
         options.set_prevent_scroll(true);
         let _ = main.focus_with_options(&options);
     }
+    // At once, as a page load would: the stylesheet's smooth scrolling is
+    // for moving within a page.
+    let jump_to = |y: f64| {
+        let options = web_sys::ScrollToOptions::new();
+        options.set_top(y);
+        options.set_left(0.0);
+        options.set_behavior(web_sys::ScrollBehavior::Instant);
+        window.scroll_to_with_scroll_to_options(&options);
+    };
     match (step, remembered, fragment) {
-        (Step::Back, Some(y), _) => window.scroll_to_with_x_and_y(0.0, y),
-        (_, _, Some(target)) => target.scroll_into_view(),
-        _ => window.scroll_to_with_x_and_y(0.0, 0.0),
+        (Step::Back, Some(y), _) => jump_to(y),
+        (_, _, Some(target)) => {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_behavior(web_sys::ScrollBehavior::Instant);
+            target.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+        _ => jump_to(0.0),
     }
 }
