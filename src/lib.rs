@@ -21,6 +21,8 @@ pub mod explorer;
 pub mod hl7;
 pub mod html;
 pub mod level;
+#[cfg(any(feature = "hydrate", feature = "reader"))]
+pub mod menu;
 #[cfg(feature = "reader")]
 pub mod reader;
 pub mod reports;
@@ -40,6 +42,7 @@ pub fn hydrate() {
     in_page_links::install();
     leave_guard::install();
     explorer::behaviour::install();
+    menu::install();
     // Lets browser tests wait for a live page instead of guessing:
     // `__pacsReady` on every page (the reader sets it too), `__pacsHydrated`
     // where the application runs.

@@ -33,6 +33,7 @@ use web_sys::{
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn read() {
     crate::explorer::behaviour::install();
+    crate::menu::install();
     install_navigation();
     mark_ready();
 }
@@ -231,6 +232,7 @@ async fn swap_to(href: &str, step: Step) -> Result<(), Fallback> {
     // Scripts in the fetched page (Leptos's resource data) never run: the
     // parser marked them, and moving them does not start them.
     old.replace_with_with_node_1(&body)?;
+    crate::menu::prepare();
     document.set_title(&parsed.title());
     copy_meta(&document, &parsed, "description");
     if step == Step::Link {

@@ -96,10 +96,12 @@ test("Back and Forward between reading pages swap them in place and keep the scr
   const [first, second] = await moduleLinks(page, "foundation");
   await gotoReady(page, first.href);
   await page.evaluate(() => ((window as any).__stillSamePage = true));
-  await page.mouse.wheel(0, 900);
-  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(400);
+  // Read to the end of the lesson, where the pager is, and follow it.
+  const next = page.getByRole("link", { name: /Next module/ });
+  await next.evaluate((el) => el.scrollIntoView({ block: "center", behavior: "instant" }));
   const scrolled = await page.evaluate(() => window.scrollY);
-  await page.getByRole("link", { name: /Next module/ }).click();
+  expect(scrolled).toBeGreaterThan(400);
+  await next.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(second.title);
   await expect(page).toHaveURL(new RegExp(`${second.href}$`));
   await expect(page).toHaveTitle(`${second.title} · PACS Academy`);

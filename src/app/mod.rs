@@ -234,6 +234,13 @@ fn SiteHeader() -> impl IntoView {
                     </svg>
                     <span>"PACS Academy"</span>
                 </a>
+                // Shown by the page's script (src/menu.rs); without one the
+                // navigation below is simply always open.
+                <button type="button" class="menu-button" aria-controls="site-menus" aria-expanded="false" hidden>
+                    <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>
+                    "Menu"
+                </button>
+                <div class="site-menus" id="site-menus">
                 <nav class="site-nav" aria-label="Main">
                     <ul>
                         <li><A href="/foundation">"Foundation"</A></li>
@@ -245,6 +252,7 @@ fn SiteHeader() -> impl IntoView {
                     </ul>
                 </nav>
                 <UserMenu/>
+                </div>
             </div>
         </header>
     }
