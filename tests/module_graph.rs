@@ -13,8 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Root modules that may use anything, pure cores included.
-const OUTER: &[&str] = &["app", "server", "error"];
+/// Root modules that may use anything, pure cores included. `reader` is the
+/// reading pages' browser entry point; it follows links by the application's
+/// rule for what a reading page is (`app::is_reading_path`).
+const OUTER: &[&str] = &["app", "server", "error", "reader"];
 
 /// Crates a pure core must not name: its web and database adapters live in
 /// `app` and `server`.
