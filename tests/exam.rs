@@ -279,6 +279,19 @@ async fn start_save_and_resume_give_the_same_paper_and_answers() {
         again.items.iter().filter(|i| !i.choice.is_empty()).count(),
         2
     );
+
+    // The exams page shows how far she has got and how long is left.
+    let overview = exam::overview(&w.db, &w.exams, &w.bank, &jane, T0 + 75)
+        .await
+        .unwrap();
+    let open = overview[0]
+        .open_attempt
+        .clone()
+        .expect("an attempt in progress");
+    assert_eq!(open.attempt_id, v.attempt_id);
+    assert_eq!((open.deadline, open.remaining_seconds), (T0 + 600, 525));
+    assert_eq!((open.answered, open.flagged), (2, 1));
+    assert_eq!(overview[0].refusal, None);
 }
 
 #[tokio::test]

@@ -10,6 +10,13 @@ import { gotoReady, ready } from "./helpers";
 
 const PASSWORD = "violet harbour pencil";
 
+/** Starts an exam from /exams: "Start the exam", then "Start now" once it has asked. */
+async function startExam(page: Page, title: string) {
+  const card = page.locator(".exam-card").filter({ hasText: title });
+  await card.getByRole("link", { name: "Start the exam" }).click();
+  await card.getByRole("button", { name: "Start now" }).click();
+}
+
 type BankQuestion = { id: string; type: string; options: string[]; key: string[]; explanation: string };
 
 /** The question bank of a level, read from the TOML files with Python's tomllib. */
@@ -119,7 +126,15 @@ test("sit the Foundation exam by keyboard, reload midway, submit, review, and ve
   await gotoReady(page, "/exams");
   const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
   await expect(card).toContainText("6");
-  await tabTo(page, card.getByRole("button", { name: "Start the exam" }));
+  await tabTo(page, card.getByRole("link", { name: "Start the exam" }));
+  await page.keyboard.press("Enter");
+  // It asks first, with the time, which attempt this is and what happens at zero.
+  const confirm = card.getByRole("region", { name: "Start the PACS Academy Foundation exam now?" });
+  await expect(confirm.getByRole("heading")).toBeFocused();
+  await expect(confirm).toContainText("This will be attempt 1 of");
+  await expect(confirm).toContainText("submitted for you and marked");
+  await axe(page);
+  await tabTo(page, confirm.getByRole("button", { name: "Start now" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
   await ready(page);
@@ -237,7 +252,7 @@ test("a failed save is shown, retried, and saved without losing the choice", asy
   const questions = bank("foundation");
   await signUp(page, "Olu Offline");
   await gotoReady(page, "/exams");
-  await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await startExam(page, "Foundation exam");
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
   await ready(page);
   // The network drops: every save fails until it comes back.
@@ -263,7 +278,7 @@ test("a failed save is shown, retried, and saved without losing the choice", asy
 test("a choice made before the page is interactive is kept, saved, and still there after a reload", async ({ page }) => {
   await signUp(page, "Pat Prehydration");
   await gotoReady(page, "/exams");
-  await page.locator(".exam-card").filter({ hasText: "Foundation exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await startExam(page, "Foundation exam");
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
   await ready(page);
   const attemptUrl = page.url().split("?")[0];
@@ -300,13 +315,37 @@ test("a choice made before the page is interactive is kept, saved, and still the
   await ready(page);
   await expect(options.nth(1)).toBeChecked();
   await expect(options.nth(0)).toBeChecked({ checked: !single });
+  // The exams page shows the attempt in progress: answered count and time left.
+  await gotoReady(page, "/exams");
+  const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
+  await expect(card.locator(".exam-in-progress")).toContainText(/1 of 6 questions answered; \d+ minutes left \(until /);
+  await card.getByRole("link", { name: "Resume your attempt" }).click();
+  await expect(page).toHaveURL(new RegExp(`${attemptUrl}$`));
+});
+
+test("without scripts a candidate is asked, starts the exam, and lands on the first question", async ({ browser }) => {
+  const setup = await browser.newPage();
+  await signUp(setup, "Nia Noscript");
+  const state = await setup.context().storageState();
+  await setup.close();
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: state });
+  const page = await context.newPage();
+  await page.goto("/exams");
+  const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
+  await card.getByRole("link", { name: "Start the exam" }).click();
+  await expect(page).toHaveURL(/\/exams\?start=foundation#start-foundation$/);
+  await expect(card.getByRole("region", { name: "Start the PACS Academy Foundation exam now?" })).toContainText("This will be attempt 1 of");
+  await card.getByRole("button", { name: "Start now" }).click();
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+$/);
+  await expect(page.getByRole("heading", { name: "Question 1 of 6" })).toBeVisible();
+  await context.close();
 });
 
 test("a one-minute exam runs out and is submitted without the candidate", async ({ page }) => {
   test.setTimeout(150_000);
   await signUp(page, "Tam Timer");
   await gotoReady(page, "/exams");
-  await page.locator(".exam-card").filter({ hasText: "Intermediate exam" }).getByRole("button", { name: "Start the exam" }).click();
+  await startExam(page, "Intermediate exam");
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
   await ready(page);
   const timer = page.getByRole("timer");

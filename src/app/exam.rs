@@ -73,6 +73,7 @@ pub async fn start_exam(csrf: String, level: Level) -> Result<i64, AppError> {
     )
     .await
     .map_err(exam_error)?;
+    auth::after_plain_post_go_to(&attempt_path(view.attempt_id));
     Ok(view.attempt_id)
 }
 
@@ -149,36 +150,30 @@ fn minutes_text(minutes: u32) -> String {
     }
 }
 
+/// "41 minutes", "1 minute", or "less than a minute".
+fn time_left_text(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => "less than a minute".into(),
+        s => minutes_text(u32::try_from(s / 60).unwrap_or(u32::MAX)),
+    }
+}
+
+/// The address that asks the candidate to confirm a start.
+fn confirm_path(level: Level) -> String {
+    format!("/exams?start={0}#start-{0}", level.slug())
+}
+
 #[component]
 fn ExamCard(exam: ExamSummary) -> impl IntoView {
-    let session = use_session();
-    let start = ServerAction::<StartExam>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = start.value().get() {
-            super::session::go_to(&attempt_path(id));
-        }
-    });
     let heading = format!("exam-{}", exam.level.slug());
     let used = exam.attempts.len() as u32;
     let level = exam.level;
-    let open = exam.open_attempt;
-    let can_start = open.is_some() || exam.refusal.is_none();
-    let button = if open.is_some() {
-        "Resume your attempt"
-    } else {
-        "Start the exam"
-    };
-    let on_start = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let csrf = session
-            .0
-            .get_untracked()
-            .and_then(|s| s.ok())
-            .map(|s| s.csrf)
-            .unwrap_or_default();
-        start.dispatch(StartExam { csrf, level });
-    };
-    let pending = start.pending();
+    let can_start = exam.open_attempt.is_none() && exam.refusal.is_none();
+    let query = leptos_router::hooks::use_query_map();
+    let confirming =
+        move || can_start && query.read().get("start").as_deref() == Some(level.slug());
+    let confirm_exam = exam.clone();
+    let start_described_by = heading.clone();
     view! {
         <section class="card exam-card" aria-labelledby=heading.clone()>
             <h2 id=heading.clone()>{exam.title.clone()}</h2>
@@ -199,20 +194,101 @@ fn ExamCard(exam: ExamSummary) -> impl IntoView {
                 "which ones you have answered. When the time is up your answers are submitted for you."
                 {(exam.cooldown_hours > 0).then(|| format!(" After an attempt you can try again {} later.", super::components::count_of(exam.cooldown_hours, "hour", "hours")))}
             </p>
-            {exam.refusal.clone().filter(|_| open.is_none()).map(|r| view! {
+            {exam.refusal.clone().filter(|_| exam.open_attempt.is_none()).map(|r| view! {
                 <p class="notice">{super::components::sentence(&r)}{exam.available_from.map(|t| format!(" You can start again from {}.", format_utc(t)))}</p>
             })}
-            {can_start.then(|| view! {
-                <form class="inline-form" on:submit=on_start>
-                    <button type="submit" class="button" aria-describedby=heading.clone() disabled=move || pending.get()>
-                        {button}
-                    </button>
-                </form>
+            {exam.open_attempt.clone().map(|open| view! {
+                <div class="notice exam-in-progress">
+                    <p>
+                        <strong>"You have an attempt in progress. "</strong>
+                        {format!(
+                            "{} of {} questions answered{}; {} left (until {}).",
+                            open.answered,
+                            exam.questions,
+                            if open.flagged > 0 { format!(", {} flagged", open.flagged) } else { String::new() },
+                            time_left_text(open.remaining_seconds),
+                            format_utc(open.deadline),
+                        )}
+                    </p>
+                    <p><a class="button" href=attempt_path(open.attempt_id) aria-describedby=heading.clone()>"Resume your attempt"</a></p>
+                </div>
             })}
+            {move || (can_start && !confirming()).then(|| view! {
+                <p><a class="button" href=confirm_path(level) aria-describedby=start_described_by.clone()>"Start the exam"</a></p>
+            })}
+            {move || confirming().then(|| view! { <ConfirmStart exam=confirm_exam.clone() used/> })}
+            {(!exam.attempts.is_empty()).then(|| view! { <AttemptTable level attempts=exam.attempts.clone()/> })}
+        </section>
+    }
+}
+
+/// Asks before the clock starts: the time, which attempt this is, and what
+/// happens at zero. The form posts to the server, so it works before the
+/// page's script has run; with the script, the page moves on itself.
+#[component]
+fn ConfirmStart(exam: ExamSummary, used: u32) -> impl IntoView {
+    use super::session::CsrfField;
+    use leptos::form::ActionForm;
+    let session = use_session();
+    let start = ServerAction::<StartExam>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = start.value().get() {
+            super::session::go_to(&attempt_path(id));
+        }
+    });
+    let slug = exam.level.slug();
+    let id = format!("start-{slug}");
+    let heading = format!("start-{slug}-title");
+    // Arriving here in the browser (not by a page load), focus the question.
+    let focus_id = heading.clone();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = document().get_element_by_id(&focus_id) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &focus_id;
+    });
+    let csrf = move || {
+        session
+            .0
+            .get()
+            .and_then(|s| s.ok())
+            .map(|s| s.csrf)
+            .unwrap_or_default()
+    };
+    let attempt = used + 1;
+    let last = attempt >= exam.max_attempts;
+    let total = exam.minutes + exam.extra_minutes;
+    let pending = start.pending();
+    let labelled_by = heading.clone();
+    view! {
+        <section class="notice start-confirm" id=id aria-labelledby=labelled_by>
+            <h3 id=heading tabindex="-1">{format!("Start the {} now?", exam.title)}</h3>
+            <ul>
+                <li>{format!(
+                    "You will have {} for {} questions. The clock starts when you press Start now and keeps running if you close the page or lose your connection.",
+                    minutes_text(total),
+                    exam.questions
+                )}</li>
+                <li>{format!("This will be attempt {attempt} of {}.", exam.max_attempts)}{last.then_some(" It is your last attempt.")}</li>
+                <li>"When the time reaches zero, the answers you have chosen are submitted for you and marked."</li>
+                {(exam.cooldown_hours > 0 && !last).then(|| view! {
+                    <li>{format!("If you do not pass, you can try again {} after you finish.", super::components::count_of(exam.cooldown_hours, "hour", "hours"))}</li>
+                })}
+            </ul>
+            <ActionForm action=start attr:class="button-row">
+                {move || view! { <CsrfField csrf=csrf()/> }}
+                <input type="hidden" name="level" value=slug/>
+                <button type="submit" class="button" disabled=move || pending.get()>"Start now"</button>
+                <a href="/exams">"Cancel"</a>
+            </ActionForm>
             {move || start.value().get().and_then(|r| r.err()).map(|e| view! {
                 <p class="notice notice-error" role="alert">{error_text(&e)}</p>
             })}
-            {(!exam.attempts.is_empty()).then(|| view! { <AttemptTable level attempts=exam.attempts.clone()/> })}
         </section>
     }
 }

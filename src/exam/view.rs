@@ -150,6 +150,18 @@ pub struct AttemptSummary {
     pub certificate_code: Option<String>,
 }
 
+/// An attempt in progress, as the exams page shows it: how long is left
+/// and how far the candidate has got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenAttempt {
+    pub attempt_id: i64,
+    /// The deadline (Unix seconds), extra time included.
+    pub deadline: i64,
+    pub remaining_seconds: i64,
+    pub answered: u32,
+    pub flagged: u32,
+}
+
 /// What the candidate's exam page shows about one exam.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExamSummary {
@@ -166,7 +178,7 @@ pub struct ExamSummary {
     /// Newest first.
     pub attempts: Vec<AttemptSummary>,
     /// The attempt in progress that still accepts answers.
-    pub open_attempt: Option<i64>,
+    pub open_attempt: Option<OpenAttempt>,
     /// Why a new attempt cannot start now (`None`: it can).
     pub refusal: Option<String>,
     /// With [`ExamSummary::refusal`] for a cool-down: when it ends.

@@ -485,6 +485,22 @@ pub fn check_csrf(submitted: &str) -> Result<(), AppError> {
     }
 }
 
+/// After a server function succeeds: when the request was a plain HTML form
+/// post (the page's script had not run, or there is none), send the browser
+/// to `path` with a 303. A request from the page's script is left alone; the
+/// page moves on itself.
+pub fn after_plain_post_go_to(path: &str) {
+    let plain = parts().is_some_and(|p| {
+        p.headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain {
+        leptos_axum::redirect(path);
+    }
+}
+
 pub fn client_address() -> String {
     parts()
         .and_then(|p| {

@@ -43,7 +43,7 @@ use crate::exercise::exam_items::LabQuestions;
 
 pub use crate::exam::view::{
     AttemptPage, AttemptSummary, AttemptView, CertificateView, ExamSummary, Granted, ItemView,
-    ResultView, ReviewItem, ReviewKey, ReviewOption, Saved,
+    OpenAttempt, ResultView, ReviewItem, ReviewKey, ReviewOption, Saved,
 };
 
 /// The most extra time a trainer may grant, in minutes.
@@ -733,6 +733,19 @@ pub async fn overview(
             Err(e @ StartRefusal::CoolingDown { until, .. }) => (Some(e.to_string()), Some(until)),
             Err(e) => (Some(e.to_string()), None),
         };
+        let open_attempt = match rows.iter().find(|r| r.submitted_at.is_none()) {
+            Some(r) => {
+                let answers = repo.exam_answers(r.id).await?;
+                Some(OpenAttempt {
+                    attempt_id: r.id,
+                    deadline: r.deadline,
+                    remaining_seconds: timing::remaining(r.deadline, now),
+                    answered: answers.iter().filter(|a| !a.choice.is_empty()).count() as u32,
+                    flagged: answers.iter().filter(|a| a.flagged).count() as u32,
+                })
+            }
+            None => None,
+        };
         let extra_minutes = repo
             .exam_adjustment(user.id, def.level)
             .await?
@@ -747,7 +760,7 @@ pub async fn overview(
             cooldown_hours: def.cooldown_hours,
             grace_seconds: def.grace_seconds,
             extra_minutes,
-            open_attempt: rows.iter().find(|r| r.submitted_at.is_none()).map(|r| r.id),
+            open_attempt,
             attempts: rows
                 .iter()
                 .map(|r| AttemptSummary {
