@@ -224,7 +224,9 @@ async fn swap_to(href: &str, step: Step) -> Result<(), Fallback> {
     set_busy(&document, false);
     let text = text?.as_string().ok_or(Fallback::Load)?;
     let parsed = DomParser::new()?.parse_from_string(&text, SupportedType::TextHtml)?;
-    if !same_build(&document, &parsed) {
+    // A page streamed out of order finishes itself with inline scripts that
+    // a swapped-in body never runs: load such a page the ordinary way.
+    if !same_build(&document, &parsed) || parsed.query_selector("body template")?.is_some() {
         return Err(Fallback::Load);
     }
     let body = parsed.body().ok_or(Fallback::Load)?;

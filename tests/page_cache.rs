@@ -210,6 +210,11 @@ async fn reading_pages_load_the_small_reader_and_every_other_page_the_applicatio
             "{path}"
         );
         assert!(!html.contains("hydrate"), "{path}: loads the application");
+        // Rendered whole (not streamed out of order), so the reader can swap
+        // it in and a browser without scripts shows all of it.
+        if path != "/a/b/c" {
+            assert!(!html.contains("<template"), "{path}: streamed out of order");
+        }
     }
     for path in [
         "/signin",

@@ -320,7 +320,7 @@ test("a choice made before the page is interactive is kept, saved, and still the
   const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
   await expect(card.locator(".exam-in-progress")).toContainText(/1 of 6 questions answered; \d+ minutes left \(until /);
   await card.getByRole("link", { name: "Resume your attempt" }).click();
-  await expect(page).toHaveURL(new RegExp(`${attemptUrl}$`));
+  await expect(page).toHaveURL(new RegExp(`${attemptUrl}(\\?q=\\d+)?$`));
 });
 
 test("without scripts a candidate is asked, starts the exam, and lands on the first question", async ({ browser }) => {

@@ -83,3 +83,27 @@ test("without scripts the navigation is shown in full at 360 px", async ({ brows
   await expect(page.getByRole("button", { name: "Menu" })).toBeHidden();
   await context.close();
 });
+
+test("at 360 px the exam clock stays in view while a question is scrolled", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 640 });
+  await gotoReady(page, "/signup");
+  await page.getByLabel("Full name").fill("Sam Sticky");
+  await page.getByLabel("Email address").fill(`sticky.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
+  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
+  await page.getByLabel("Password").fill("violet harbour pencil");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await gotoReady(page, "/exams?start=intermediate");
+  await page.getByRole("button", { name: "Start now" }).click();
+  await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);
+  await gotoReady(page, page.url());
+  const timer = page.getByRole("timer");
+  await expect(timer).toBeVisible();
+  await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight, behavior: "instant" }));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(100);
+  const box = (await timer.boundingBox())!;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(640);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

@@ -172,7 +172,7 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
@@ -188,7 +188,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hl7/explain") view=ExplainHl7Page/>
                     <Route path=path!("/dicom") view=DicomLabPage/>
                     <Route path=path!("/dicom/explain") view=ExplainDicomPage/>
-                    <Route path=path!("/exams") view=ExamsPage/>
+                    <Route path=path!("/exams") view=ExamsPage ssr=SsrMode::Async/>
                     <Route path=path!("/exams/attempts/:id") view=ExamAttemptPage ssr=SsrMode::Async/>
                     <Route path=path!("/exams/results/:id") view=ExamResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/certificates/:code") view=CertificatePage/>
