@@ -367,6 +367,19 @@ test("a one-minute exam runs out and is submitted without the candidate", async 
     /The answers will be shown when you pass or after your last attempt \(you have 49 attempts left\)\./,
   );
   await expect(page.locator(".review-option.correct")).toHaveCount(0);
+  // Not passed: what to do next, with the topics below the pass mark linked to their modules.
+  const next = page.getByRole("region", { name: "What to do next" });
+  await expect(next).toContainText("You need 70% to pass");
+  await expect(next.locator("li a").first()).toHaveAttribute("href", /^\/(intermediate|exercises)\//);
+  // The review can show only the questions not answered right, with jump links to each.
+  const notRight = await page.locator(".review-item:not(.review-right)").count();
+  expect(notRight).toBeGreaterThanOrEqual(9);
+  await page.getByRole("link", { name: /^Only wrong or not answered/ }).click();
+  await expect(page).toHaveURL(/\?show=wrong#review-heading$/);
+  await expect(page.locator(".review-item")).toHaveCount(notRight);
+  await expect(page.locator(".review-jump a")).toHaveCount(notRight);
+  await page.getByRole("link", { name: /^All questions/ }).click();
+  await expect(page.locator(".review-item")).toHaveCount(10);
   await expect(page.locator(".review-explanation h4")).toHaveCount(0);
   await expect(page.locator(".exam-review")).not.toContainText("(correct)");
   await axe(page);

@@ -15,7 +15,7 @@ use super::exam::{attempt_path, letter};
 use super::session::{error_text, RequireRole};
 use crate::accounts::Role;
 use crate::exam::view::{ResultView, ReviewItem};
-use crate::exam::{format_utc, SubmittedBy, Withheld};
+use crate::exam::{format_utc, SectionScore, SubmittedBy, Withheld};
 
 /// A result with the names of its topics (module titles) and links.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,8 +192,48 @@ fn Result(page: ResultPage) -> impl IntoView {
             <thead><tr><th scope="col">"Topic"</th><th scope="col">"Marks"</th><th scope="col">"Score"</th></tr></thead>
             <tbody>{sections}</tbody>
         </table>
+        {(!r.passed).then(|| view! { <NextSteps sections=r.sections.clone() pass_mark=r.pass_mark_percent topics=topics.clone()/> })}
         <Review items=review withheld/>
         <p><a href="/exams">"Back to your exams"</a></p>
+    }
+}
+
+/// After a fail: the topics below the pass mark, weakest first, each with
+/// the module that teaches it, and where to go from here.
+#[component]
+fn NextSteps(sections: Vec<SectionScore>, pass_mark: u32, topics: Vec<TopicLink>) -> impl IntoView {
+    let mut weak: Vec<(u32, &SectionScore)> = sections
+        .iter()
+        .map(|s| (crate::exam::nearest_percent(s.marks, s.total), s))
+        .filter(|(p, _)| *p < pass_mark)
+        .collect();
+    weak.sort_by_key(|(p, s)| (*p, s.section.clone()));
+    let items = weak
+        .into_iter()
+        .map(|(percent, s)| {
+            let topic = topic_of(&topics, &s.section);
+            let title = topic.map_or_else(|| s.section.replace('-', " "), |t| t.title.clone());
+            let marks = format!(" — {percent}% ({} of {})", s.marks, s.total);
+            match topic.map(|t| t.href.clone()) {
+                Some(href) => view! { <li><a href=href>{title}</a>{marks}</li> }.into_any(),
+                None => view! { <li>{title}{marks}</li> }.into_any(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let any = !items.is_empty();
+    view! {
+        <section class="notice next-steps" aria-labelledby="next-steps-title">
+            <h2 id="next-steps-title">"What to do next"</h2>
+            {any.then(|| view! {
+                <p>{format!("You need {pass_mark}% to pass. Revise these topics first, weakest first; each links to the module that teaches it:")}</p>
+                <ul>{items}</ul>
+            })}
+            <p>
+                "Then practise with the "<a href="/exercises">"graded exercises"</a>
+                " and try again from "<a href="/exams">"your exams page"</a>
+                ", which shows how many attempts you have left and when the next one can start."
+            </p>
+        </section>
     }
 }
 
@@ -205,14 +245,51 @@ fn Review(items: Vec<ReviewItem>, withheld: Option<Withheld>) -> impl IntoView {
         None => format!("{right} of {n} questions right. Each question shows your answer, the right answer and why."),
         Some(_) => format!("{right} of {n} questions right. Each question shows your answer and whether it was right."),
     };
+    // `?show=wrong`: only the questions not answered right. Links, so the
+    // filter works before the page's script runs.
+    let query = leptos_router::hooks::use_query_map();
+    let only_wrong = move || query.read().get("show").as_deref() == Some("wrong");
+    let not_right = n - right;
     view! {
         <section class="exam-review" aria-labelledby="review-heading">
             <h2 id="review-heading">"Review your answers"</h2>
             <p>{summary}</p>
             {withheld.map(|w| view! { <p class="notice review-withheld">{w.next_step()}</p> })}
-            <ol class="review-list">
-                {items.into_iter().map(|item| view! { <ReviewEntry item/> }).collect_view()}
-            </ol>
+            <nav class="review-filter" aria-label="Which questions to show">
+                <ul>
+                    <li><a href="?#review-heading" aria-current=move || (!only_wrong()).then_some("true")>{format!("All questions ({n})")}</a></li>
+                    <li><a href="?show=wrong#review-heading" aria-current=move || only_wrong().then_some("true")>{format!("Only wrong or not answered ({not_right})")}</a></li>
+                </ul>
+            </nav>
+            {move || {
+                let shown: Vec<ReviewItem> = items
+                    .iter()
+                    .filter(|i| !only_wrong() || !i.right)
+                    .cloned()
+                    .collect();
+                view! {
+                    <nav class="review-jump" aria-label="Go to a question">
+                        <ol>
+                            {shown.iter().map(|i| {
+                                let label = format!("{}", i.number + 1);
+                                let state = match (i.answered, i.right) {
+                                    (false, _) => "not answered",
+                                    (true, true) => "right",
+                                    (true, false) => "wrong",
+                                };
+                                view! {
+                                    <li><a href=format!("#review-{}", i.number + 1) class:jump-right=i.right>
+                                        {label}<span class="visually-hidden">{format!(", {state}")}</span>
+                                    </a></li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    </nav>
+                    <ol class="review-list">
+                        {shown.into_iter().map(|item| view! { <ReviewEntry item/> }).collect_view()}
+                    </ol>
+                }
+            }}
         </section>
     }
 }
