@@ -22,6 +22,8 @@ pub mod hl7;
 pub mod html;
 pub mod level;
 #[cfg(any(feature = "hydrate", feature = "reader"))]
+pub mod links;
+#[cfg(any(feature = "hydrate", feature = "reader"))]
 pub mod menu;
 #[cfg(feature = "reader")]
 pub mod reader;
@@ -65,7 +67,7 @@ pub fn hydrate() {
 mod in_page_links {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    use web_sys::{AddEventListenerOptions, Element, HtmlElement, MouseEvent};
+    use web_sys::{AddEventListenerOptions, HtmlElement, MouseEvent};
 
     pub fn install() {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -84,20 +86,7 @@ mod in_page_links {
     }
 
     fn on_click(ev: MouseEvent) {
-        if ev.default_prevented()
-            || ev.button() != 0
-            || ev.meta_key()
-            || ev.ctrl_key()
-            || ev.shift_key()
-            || ev.alt_key()
-        {
-            return;
-        }
-        let Some(link) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|el| el.closest("a[href^='#']").ok().flatten())
-        else {
+        let Some(link) = crate::links::plainly_followed(&ev, "a[href^='#']") else {
             return;
         };
         let id = link.get_attribute("href").unwrap_or_default();

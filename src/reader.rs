@@ -86,20 +86,7 @@ enum Step {
 }
 
 fn on_click(ev: MouseEvent) {
-    if ev.default_prevented()
-        || ev.button() != 0
-        || ev.meta_key()
-        || ev.ctrl_key()
-        || ev.shift_key()
-        || ev.alt_key()
-    {
-        return;
-    }
-    let Some(link) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|el| el.closest("a[href]").ok().flatten())
-    else {
+    let Some(link) = crate::links::plainly_followed(&ev, "a[href]") else {
         return;
     };
     if link.has_attribute("download")

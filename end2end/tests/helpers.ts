@@ -48,3 +48,15 @@ export async function moduleLinks(page: Page, level: "foundation" | "intermediat
   await expect(links.first()).toBeVisible();
   return links.evaluateAll((as) => as.map((a) => ({ href: a.getAttribute("href")!, title: a.textContent!.trim() })));
 }
+
+/** Creates a learner account at Northgate with a fresh address and lands on the dashboard. */
+export async function signUpLearner(page: Page, name: string, password = "violet harbour pencil") {
+  await gotoReady(page, "/signup");
+  await page.getByLabel("Full name").fill(name);
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, ".");
+  await page.getByLabel("Email address").fill(`${slug}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
+  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}

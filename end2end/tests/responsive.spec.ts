@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { gotoReady, moduleLinks } from "./helpers";
+import { gotoReady, signUpLearner, moduleLinks } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
@@ -86,13 +86,7 @@ test("without scripts the navigation is shown in full at 360 px", async ({ brows
 
 test("at 360 px the exam clock stays in view while a question is scrolled", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 640 });
-  await gotoReady(page, "/signup");
-  await page.getByLabel("Full name").fill("Sam Sticky");
-  await page.getByLabel("Email address").fill(`sticky.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
-  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
-  await page.getByLabel("Password").fill("violet harbour pencil");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signUpLearner(page, "Sam Sticky");
   await gotoReady(page, "/exams?start=intermediate");
   await page.getByRole("button", { name: "Start now" }).click();
   await expect(page).toHaveURL(/\/exams\/attempts\/\d+/);

@@ -1,5 +1,5 @@
 import { test, expect, Page, CDPSession } from "@playwright/test";
-import { gotoReady, ready } from "./helpers";
+import { gotoReady, signUpLearner, ready } from "./helpers";
 
 // A trust PC on a busy hospital network, as Chromium's DevTools protocol
 // emulates it: a 4× slower CPU and a 1.6 Mbit/s link with 150 ms of
@@ -67,13 +67,7 @@ test("on a slow network and CPU, a module page shows its text, then its explorer
 
 test("on a slow network and CPU, an exam answer chosen before the page is live is saved and kept", async ({ page }) => {
   test.setTimeout(150_000);
-  await gotoReady(page, "/signup");
-  await page.getByLabel("Full name").fill("Tara Throttled");
-  await page.getByLabel("Email address").fill(`throttled.${Date.now()}.${Math.floor(Math.random() * 1e6)}@northgate.test`);
-  await page.getByLabel("Organisation").selectOption({ label: "Northgate Hospitals NHS Trust" });
-  await page.getByLabel("Password").fill("violet harbour pencil");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signUpLearner(page, "Tara Throttled");
   await gotoReady(page, "/exams");
   const card = page.locator(".exam-card").filter({ hasText: "Foundation exam" });
   await card.getByRole("link", { name: "Start the exam" }).click();
